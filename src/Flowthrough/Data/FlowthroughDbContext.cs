@@ -1,0 +1,262 @@
+using Flowthrough.Clusters;
+using Flowthrough.Email;
+using Flowthrough.Partners;
+using Flowthrough.Provisioning;
+using Flowthrough.Subscribers;
+using Flowthrough.Templates;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Flowthrough.Data;
+
+public class FlowthroughDbContext : DbContext
+{
+    protected FlowthroughDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
+    public DbSet<Partner> Partners => Set<Partner>();
+    public DbSet<PartnerAdmin> PartnerAdmins => Set<PartnerAdmin>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<BroadWorksCluster> Clusters => Set<BroadWorksCluster>();
+    public DbSet<OnboardingTemplate> Templates => Set<OnboardingTemplate>();
+    public DbSet<CustomerOrganization> Organizations => Set<CustomerOrganization>();
+    public DbSet<Person> People => Set<Person>();
+    public DbSet<Subscriber> Subscribers => Set<Subscriber>();
+    public DbSet<SubscriberEvent> SubscriberEvents => Set<SubscriberEvent>();
+    public DbSet<EmailVerification> EmailVerifications => Set<EmailVerification>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<AdminAuditEvent> AdminAuditEvents => Set<AdminAuditEvent>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    /// <summary>The claim filter of the engine's partial index; identical SQL on SQLite and PostgreSQL.</summary>
+    public const string DueSubscriberFilter =
+        "\"Status\" IN ('Provisioning', 'Updating') AND \"NextAttemptAt\" IS NOT NULL";
+
+    public const string DueOutboxFilter = "\"Status\" IN ('Queued', 'Sending') AND \"NextAttemptAt\" IS NOT NULL";
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        // Every timestamp is UTC; SQLite forgets the kind on the way back, so it is restored on read.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcConverter>();
+        configurationBuilder.Properties<SubscriberStatus>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<SubscriberPackage>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<SubscriberSource>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<OutboxStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<EmailKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<VerificationPurpose>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<EmailTrust>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<AuthenticationMode>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<PartnerAdminRole>().HaveConversion<string>().HaveMaxLength(16);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+
+        modelBuilder.Entity<Partner>(e => e.Property(p => p.Name).HasMaxLength(200));
+
+        modelBuilder.Entity<PartnerAdmin>(e =>
+        {
+            e.Property(a => a.Email).HasMaxLength(254);
+            e.HasIndex(a => a.Email).IsUnique();
+            e.HasOne<Partner>().WithMany().HasForeignKey(a => a.PartnerId);
+        });
+
+        modelBuilder.Entity<ApiToken>(e =>
+        {
+            e.Property(t => t.Name).HasMaxLength(200);
+            e.Property(t => t.TokenHash).HasMaxLength(64);
+            e.Property(t => t.Scopes).HasMaxLength(500);
+            e.HasIndex(t => t.TokenHash).IsUnique();
+            e.HasIndex(t => t.PartnerId);
+            e.HasOne<Partner>().WithMany().HasForeignKey(t => t.PartnerId);
+            e.Ignore(t => t.ScopeList);
+        });
+
+        modelBuilder.Entity<BroadWorksCluster>(e =>
+        {
+            e.Property(c => c.Name).HasMaxLength(200);
+            e.Property(c => c.XsiActionsUrl).HasMaxLength(2000);
+            e.Property(c => c.AuthServiceUrl).HasMaxLength(2000);
+            e.HasIndex(c => c.PartnerId);
+            e.HasOne<Partner>().WithMany().HasForeignKey(c => c.PartnerId);
+        });
+
+        modelBuilder.Entity<OnboardingTemplate>(e =>
+        {
+            e.Property(t => t.Name).HasMaxLength(200);
+            e.Property(t => t.ProvisioningId).HasMaxLength(64);
+            e.Property(t => t.ActivationSlug).HasMaxLength(64);
+            e.Property(t => t.ProvisioningAccountName).HasMaxLength(200);
+            e.Property(t => t.ProvisioningPasswordHash).HasMaxLength(200);
+            e.Property(t => t.ServiceProviderEmail).HasMaxLength(254);
+            e.Property(t => t.MeetingJoinConfiguration).HasMaxLength(200);
+            e.Property(t => t.PartnerAdminName).HasMaxLength(200);
+            e.Property(t => t.DefaultLanguage).HasMaxLength(8);
+            e.HasIndex(t => t.ProvisioningId).IsUnique();
+            e.HasIndex(t => t.ActivationSlug).IsUnique();
+            e.HasIndex(t => t.PartnerId);
+            e.HasOne<Partner>().WithMany().HasForeignKey(t => t.PartnerId);
+            e.HasOne<BroadWorksCluster>().WithMany().HasForeignKey(t => t.ClusterId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<CustomerOrganization>(e =>
+        {
+            e.Property(o => o.SpEnterpriseId).HasMaxLength(300);
+            e.Property(o => o.Name).HasMaxLength(300);
+            e.HasIndex(o => new { o.PartnerId, o.SpEnterpriseId }).IsUnique();
+        });
+
+        modelBuilder.Entity<Person>(e =>
+        {
+            e.Property(p => p.Email).HasMaxLength(254);
+            e.Property(p => p.NormalizedEmail).HasMaxLength(254);
+            e.Property(p => p.FirstName).HasMaxLength(200);
+            e.Property(p => p.LastName).HasMaxLength(200);
+            e.HasIndex(p => p.NormalizedEmail).IsUnique();
+            e.HasIndex(p => p.OrganizationId);
+        });
+
+        modelBuilder.Entity<Subscriber>(e =>
+        {
+            e.HasKey(s => s.Seq);
+            e.Property(s => s.Seq).ValueGeneratedOnAdd();
+            e.HasIndex(s => s.Id).IsUnique();
+            e.Property(s => s.ProvisioningId).HasMaxLength(64);
+            e.Property(s => s.UserId).HasMaxLength(SubscriberLimits.UserId);
+            e.Property(s => s.SpEnterpriseId).HasMaxLength(SubscriberLimits.SpEnterpriseId);
+            e.Property(s => s.FirstName).HasMaxLength(SubscriberLimits.Name);
+            e.Property(s => s.LastName).HasMaxLength(SubscriberLimits.Name);
+            e.Property(s => s.Email).HasMaxLength(SubscriberLimits.Email);
+            e.Property(s => s.NormalizedEmail).HasMaxLength(SubscriberLimits.Email);
+            e.Property(s => s.PrimaryPhoneNumber).HasMaxLength(SubscriberLimits.PhoneNumber);
+            e.Property(s => s.MobilePhoneNumber).HasMaxLength(SubscriberLimits.PhoneNumber);
+            e.Property(s => s.Extension).HasMaxLength(SubscriberLimits.Extension);
+            e.Property(s => s.Language).HasMaxLength(8);
+            e.Property(s => s.Timezone).HasMaxLength(64);
+            e.Property(s => s.ErrorDescription).HasMaxLength(1000);
+            e.Property(s => s.BlockedReason).HasMaxLength(64);
+            e.Property(s => s.Version).IsConcurrencyToken();
+            e.Ignore(s => s.NewEvents);
+
+            // One index per list filter, each ending in Seq so that a filtered page is a keyset range scan.
+            e.HasIndex(s => new { s.PartnerId, s.UserId }).IsUnique();
+            e.HasIndex(s => new { s.PartnerId, s.Seq });
+            e.HasIndex(s => new { s.PartnerId, s.TemplateId, s.Seq });
+            e.HasIndex(s => new { s.PartnerId, s.Status, s.Seq });
+            e.HasIndex(s => new { s.PartnerId, s.SpEnterpriseId, s.Seq });
+            e.HasIndex(s => new { s.PartnerId, s.NormalizedEmail });
+            e.HasIndex(s => new { s.PartnerId, s.LastStatusChange });
+            e.HasIndex(s => s.PersonId);
+            e.HasIndex(s => new { s.OrganizationId, s.BlockedReason });
+            // Without this partial index the claim walks the primary key and slows as work completes (DESIGN §7).
+            e.HasIndex(s => s.NextAttemptAt).HasDatabaseName("IX_Subscribers_Due").HasFilter(DueSubscriberFilter);
+        });
+
+        modelBuilder.Entity<SubscriberEvent>(e =>
+        {
+            e.Property(v => v.Kind).HasMaxLength(64);
+            e.Property(v => v.Actor).HasMaxLength(64);
+            e.Property(v => v.FromStatus).HasMaxLength(32);
+            e.Property(v => v.ToStatus).HasMaxLength(32);
+            e.HasIndex(v => new { v.SubscriberId, v.Id });
+        });
+
+        modelBuilder.Entity<EmailVerification>(e =>
+        {
+            e.Property(v => v.Email).HasMaxLength(254);
+            e.Property(v => v.CodeHash).HasMaxLength(64);
+            e.Property(v => v.LinkTokenHash).HasMaxLength(64);
+            e.HasIndex(v => v.SubscriberId);
+            e.HasIndex(v => v.LinkTokenHash).IsUnique();
+        });
+
+        modelBuilder.Entity<OutboxMessage>(e =>
+        {
+            e.Property(m => m.To).HasMaxLength(254);
+            e.Property(m => m.Language).HasMaxLength(8);
+            e.Property(m => m.Subject).HasMaxLength(500);
+            e.Property(m => m.LastError).HasMaxLength(2000);
+            e.Property(m => m.DedupeKey).HasMaxLength(200);
+            e.HasIndex(m => m.DedupeKey).IsUnique();
+            e.HasIndex(m => m.SubscriberId);
+            e.HasIndex(m => m.NextAttemptAt).HasDatabaseName("IX_Outbox_Due").HasFilter(DueOutboxFilter);
+        });
+
+        modelBuilder.Entity<AdminAuditEvent>(e =>
+        {
+            e.Property(a => a.Action).HasMaxLength(64);
+            e.Property(a => a.Target).HasMaxLength(300);
+            e.HasIndex(a => new { a.PartnerId, a.At });
+        });
+
+        modelBuilder.Entity<IdempotencyRecord>(e =>
+        {
+            e.Property(r => r.Key).HasMaxLength(200);
+            e.Property(r => r.RequestHash).HasMaxLength(64);
+            e.Property(r => r.Location).HasMaxLength(500);
+            e.HasIndex(r => new { r.PartnerId, r.Key }).IsUnique();
+        });
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        var subscribers = PrepareSubscriberChanges();
+        var result = base.SaveChanges(acceptAllChangesOnSuccess);
+        ClearRaisedEvents(subscribers);
+        return result;
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess,
+        CancellationToken cancellationToken = default)
+    {
+        var subscribers = PrepareSubscriberChanges();
+        var result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        ClearRaisedEvents(subscribers);
+        return result;
+    }
+
+    /// <summary>Saves every event the entities raised, and bumps the concurrency token of each changed subscriber.</summary>
+    private List<Subscriber> PrepareSubscriberChanges()
+    {
+        var subscribers = new List<Subscriber>();
+        foreach (var entry in ChangeTracker.Entries<Subscriber>())
+        {
+            if (entry.State == EntityState.Modified)
+            {
+                entry.Entity.Version++;
+            }
+
+            if (entry.Entity.NewEvents.Count > 0)
+            {
+                SubscriberEvents.AddRange(entry.Entity.NewEvents);
+                subscribers.Add(entry.Entity);
+            }
+        }
+
+        return subscribers;
+    }
+
+    private static void ClearRaisedEvents(List<Subscriber> subscribers)
+    {
+        foreach (var subscriber in subscribers)
+        {
+            subscriber.ClearNewEvents();
+        }
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}
+
+/// <summary>The provider-specific contexts exist so each provider keeps its own migrations history.</summary>
+public sealed class SqliteFlowthroughDbContext(DbContextOptions<SqliteFlowthroughDbContext> options)
+    : FlowthroughDbContext(options);
+
+public sealed class PostgresFlowthroughDbContext(DbContextOptions<PostgresFlowthroughDbContext> options)
+    : FlowthroughDbContext(options);

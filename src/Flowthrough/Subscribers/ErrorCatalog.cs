@@ -1,0 +1,129 @@
+namespace Flowthrough.Subscribers;
+
+/// <summary>Who can fix an error: the engine by retrying, the subscriber, or an administrator.</summary>
+public enum RetryClass
+{
+    Auto,
+    User,
+    Admin,
+}
+
+public sealed record ErrorDefinition(
+    int Code,
+    int HttpStatus,
+    RetryClass RetryClass,
+    string English,
+    string Polish,
+    string Remediation,
+    string RemediationPolish)
+{
+    public string Describe(string? language) =>
+        language is not null && language.StartsWith("pl", StringComparison.OrdinalIgnoreCase) ? Polish : English;
+}
+
+/// <summary>
+/// Every error code the system reports, synchronous (HTTP answers) and asynchronous (<c>errors[]</c>).
+/// The README's catalogue is generated from the same facts; a test keeps them in step.
+/// </summary>
+public static class ErrorCatalog
+{
+    public static readonly ErrorDefinition MissingParameter = new(1001, 400, RetryClass.Admin,
+        "Null Parameter. A mandatory parameter has not been specified in the API request.",
+        "Brak parametru. W żądaniu API nie podano wymaganego parametru.",
+        "Send the field named in fieldName.", "Wyślij pole wskazane w fieldName.");
+
+    public static readonly ErrorDefinition InvalidSize = new(1002, 400, RetryClass.Admin,
+        "Invalid parameter size. A parameter is longer than its limit.",
+        "Nieprawidłowy rozmiar parametru. Parametr przekracza dozwoloną długość.",
+        "Shorten the field named in fieldName to its documented limit.",
+        "Skróć pole wskazane w fieldName do udokumentowanego limitu.");
+
+    public static readonly ErrorDefinition InvalidFormat = new(1003, 400, RetryClass.Admin,
+        "Invalid parameter format. A parameter or the request body is not in the expected format.",
+        "Nieprawidłowy format parametru. Parametr lub treść żądania ma nieoczekiwany format.",
+        "Correct the field named in fieldName (or the JSON body) and send again.",
+        "Popraw pole wskazane w fieldName (lub treść JSON) i wyślij ponownie.");
+
+    public static readonly ErrorDefinition UnknownProvisioningId = new(1004, 400, RetryClass.Admin,
+        "The provisioningId does not match any onboarding template of this partner.",
+        "Identyfikator provisioningId nie odpowiada żadnemu szablonowi klienta tego partnera.",
+        "Copy the Provisioning ID from the template in Partner Hub.",
+        "Skopiuj identyfikator aprowizacji z szablonu w Centrum partnerów.");
+
+    public static readonly ErrorDefinition IdempotencyKeyReused = new(1005, 422, RetryClass.Admin,
+        "The Idempotency-Key was already used with a different request body.",
+        "Klucz Idempotency-Key został już użyty z inną treścią żądania.",
+        "Use a new Idempotency-Key for a different request.",
+        "Użyj nowego klucza Idempotency-Key dla innego żądania.");
+
+    public static readonly ErrorDefinition Unauthorized = new(1100, 401, RetryClass.Admin,
+        "The request has no valid bearer token.",
+        "Żądanie nie zawiera prawidłowego tokenu okaziciela.",
+        "Send Authorization: Bearer with a token created for your partner.",
+        "Wyślij nagłówek Authorization: Bearer z tokenem utworzonym dla partnera.");
+
+    public static readonly ErrorDefinition Forbidden = new(1101, 403, RetryClass.Admin,
+        "The token does not carry the scope this operation needs.",
+        "Token nie ma zakresu wymaganego przez tę operację.",
+        "Create a token with the scope named in the message.",
+        "Utwórz token z zakresem wskazanym w komunikacie.");
+
+    public static readonly ErrorDefinition NotFound = new(1102, 404, RetryClass.Admin,
+        "The subscriber does not exist.",
+        "Subskrybent nie istnieje.",
+        "Check the subscriber id; it may have been deleted.",
+        "Sprawdź identyfikator subskrybenta; mógł zostać usunięty.");
+
+    public static readonly ErrorDefinition InvalidState = new(1103, 409, RetryClass.Admin,
+        "The subscriber's status does not allow this operation.",
+        "Stan subskrybenta nie pozwala na tę operację.",
+        "Read the subscriber's status and wait for it to change, or use an operation that status allows.",
+        "Sprawdź stan subskrybenta i poczekaj na jego zmianę lub użyj operacji dozwolonej w tym stanie.");
+
+    public static readonly ErrorDefinition Conflict = new(1104, 409, RetryClass.Auto,
+        "The subscriber was changed by another request at the same time.",
+        "Subskrybent został jednocześnie zmieniony przez inne żądanie.",
+        "Read the subscriber again and repeat the change.",
+        "Odczytaj subskrybenta ponownie i powtórz zmianę.");
+
+    public static readonly ErrorDefinition UserIdInUse = new(10022, 409, RetryClass.Admin,
+        "The BroadWorks UserID is already associated with an existing user",
+        "Identyfikator użytkownika BroadWorks jest już powiązany z istniejącym użytkownikiem",
+        "Delete the existing subscriber first, or correct the userId.",
+        "Najpierw usuń istniejącego subskrybenta lub popraw userId.");
+
+    public static readonly ErrorDefinition IdentityUnavailable = new(7001, 503, RetryClass.Auto,
+        "The identity service did not answer; provisioning is retried automatically.",
+        "Usługa tożsamości nie odpowiedziała; aprowizacja zostanie ponowiona automatycznie.",
+        "Nothing to do unless the retries run out; then use Retry Activation.",
+        "Nic nie trzeba robić, chyba że ponowienia się wyczerpią; wtedy użyj Ponów próbę aktywacji.");
+
+    public static readonly ErrorDefinition EmailInOtherOrganization = new(7002, 409, RetryClass.User,
+        "The email address belongs to a user in another customer organisation.",
+        "Adres e-mail należy do użytkownika w innej organizacji klienta.",
+        "Ask the subscriber for another work email address, or remove the user from the other organisation.",
+        "Poproś subskrybenta o inny służbowy adres e-mail lub usuń użytkownika z innej organizacji.");
+
+    public static readonly ErrorDefinition OrganizationMissing = new(7003, 409, RetryClass.Admin,
+        "No customer organisation exists for this enterprise and the template does not create organisations.",
+        "Dla tego przedsiębiorstwa nie istnieje organizacja klienta, a szablon nie tworzy organizacji.",
+        "Turn on Automatically Create New Organizations in the template, then use Retry Activation.",
+        "Włącz automatyczne tworzenie nowych organizacji w szablonie, a następnie użyj Ponów próbę aktywacji.");
+
+    public static readonly ErrorDefinition TemplateMissing = new(7004, 409, RetryClass.Admin,
+        "The subscriber's onboarding template no longer exists.",
+        "Szablon klienta tego subskrybenta już nie istnieje.",
+        "Delete the user and onboard them again through an existing template.",
+        "Usuń użytkownika i ponownie wprowadź go przez istniejący szablon.");
+
+    public static IReadOnlyList<ErrorDefinition> All { get; } =
+    [
+        MissingParameter, InvalidSize, InvalidFormat, UnknownProvisioningId, IdempotencyKeyReused, Unauthorized,
+        Forbidden, NotFound, InvalidState, Conflict, UserIdInUse, IdentityUnavailable, EmailInOtherOrganization,
+        OrganizationMissing, TemplateMissing,
+    ];
+
+    private static readonly Dictionary<int, ErrorDefinition> ByCode = All.ToDictionary(e => e.Code);
+
+    public static ErrorDefinition? Find(int code) => ByCode.GetValueOrDefault(code);
+}
