@@ -4,7 +4,7 @@ namespace Flowthrough.Data;
 /// Wakes an idle background worker as soon as work is committed, so intake never waits for the next poll.
 /// Polling stays the fallback and the path for work committed by another node.
 /// </summary>
-public abstract class WorkSignal
+public abstract class WorkSignal : IDisposable
 {
     private readonly SemaphoreSlim pending = new(0, 1);
 
@@ -29,6 +29,12 @@ public abstract class WorkSignal
         await Task.WhenAny(signalled, delay);
         await linked.CancelAsync();
         cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    public void Dispose()
+    {
+        pending.Dispose();
+        GC.SuppressFinalize(this);
     }
 }
 
