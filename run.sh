@@ -7,8 +7,6 @@
 set -euo pipefail
 
 # Work from the repository root, so the --project path below is right whatever the caller's cwd.
-# (dotnet run starts the app in the project directory, so the embedded data/ folder with the SQLite
-# file and the pickup mail ends up in src/Flowthrough/data/, which .gitignore covers.)
 cd "$(dirname "$(readlink -f "$0")")"
 
 usage() {
@@ -53,4 +51,6 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 # No ASPNETCORE_ENVIRONMENT here: the app runs in the default Production environment with the
 # embedded defaults from appsettings.json. --no-launch-profile keeps a Properties/launchSettings.json
 # (which usually sets Development) from changing that. exec: Ctrl-C and signals go straight to dotnet.
-exec dotnet run --project src/Flowthrough -c Release --no-launch-profile -- --urls "http://127.0.0.1:$port"
+# The embedded data (SQLite file, picked-up mail) lives in data/ at the repository root, wherever dotnet runs.
+exec dotnet run --project src/Flowthrough -c Release --no-launch-profile -- --urls "http://127.0.0.1:$port" \
+  --Database:ConnectionString="Data Source=$PWD/data/flowthrough.db" --Email:PickupDirectory="$PWD/data/mail"
