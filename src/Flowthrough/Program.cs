@@ -1,8 +1,35 @@
+using Flowthrough.Api;
 using Flowthrough.Data;
+using Flowthrough.Email;
+using Flowthrough.Operations;
+using Flowthrough.Provisioning;
+using Flowthrough.Seeding;
+using Flowthrough.Subscribers;
+using Prometheus;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddOptions<AppOptions>().Bind(builder.Configuration)
+    .PostConfigure<IConfiguration>(AppOptions.Configure).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
 builder.Services.AddFlowthroughData(builder.Configuration);
+builder.Services.AddHostedService<DemoSeed>();
+builder.Services.AddFlowthroughEmail(builder.Configuration);
+builder.Services.AddProvisioningEngine();
+builder.Services.AddFlowthroughApi();
+builder.Services.AddOperations();
+
 var app = builder.Build();
+if (Commands.IsCommand(args))
+{
+    return await Commands.RunAsync(app, args);
+}
+
+app.UseFlowthroughApi();
+app.UseHttpMetrics();
+app.MapSubscribersApi();
+app.MapOperations();
 await app.RunAsync();
+return 0;
 
 public partial class Program;

@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using Flowthrough.Data;
 
 namespace Flowthrough.Partners;
 
@@ -30,8 +29,7 @@ public sealed class ApiToken
     public static (ApiToken Token, string Secret) Create(Guid partnerId, string name, IEnumerable<string> scopes,
         DateTime now, DateTime? expiresAt = null)
     {
-        var secret = Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))
-            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var secret = Prefix + Secrets.NewToken();
         var token = new ApiToken
         {
             PartnerId = partnerId,
@@ -44,6 +42,5 @@ public sealed class ApiToken
         return (token, secret);
     }
 
-    public static string Hash(string secret) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+    public static string Hash(string secret) => Secrets.Hash(secret);
 }

@@ -52,6 +52,9 @@ public sealed class Subscriber
 
     public string? BlockedReason { get; private set; }
 
+    /// <summary>When the owner of a consumer account agreed to move it into the customer organisation.</summary>
+    public DateTime? MigrationConsentAt { get; private set; }
+
     /// <summary>Optimistic concurrency token, bumped on every change.</summary>
     public int Version { get; set; }
 
@@ -172,6 +175,7 @@ public sealed class Subscriber
     public void ConfirmMigrationConsent(string actor, DateTime now)
     {
         Require(nameof(ConfirmMigrationConsent), SubscriberStatus.PendingUserMigration);
+        MigrationConsentAt = now;
         QueueForEngine(now);
         MoveTo(SubscriberStatus.Provisioning, "consent_given", actor, now);
     }
@@ -207,9 +211,10 @@ public sealed class Subscriber
     }
 
     /// <summary>Provision Admin First: wait, without polling, until the organisation's first user is provisioned.</summary>
-    public void HoldForFirstUser(DateTime now)
+    public void HoldForFirstUser(Guid organizationId, DateTime now)
     {
         Require(nameof(HoldForFirstUser), SubscriberStatus.Provisioning);
+        OrganizationId = organizationId;
         BlockedReason = AwaitingFirstUser;
         ClearQueue();
         Record("held", Actors.Engine, now, Status, new { reason = AwaitingFirstUser });
@@ -276,6 +281,13 @@ public sealed class Subscriber
         }
     }
 
+    /// <summary>The consent email went out again; only a subscriber waiting for consent gets one.</summary>
+    public void RecordConsentResent(string actor, DateTime now)
+    {
+        Require(nameof(RecordConsentResent), SubscriberStatus.PendingUserMigration);
+        Record("consent_resent", actor, now, Status);
+    }
+
     /// <summary>Records the removal; the caller deletes the row. Allowed in every status.</summary>
     public void Remove(string actor, DateTime now) => Record("deleted", actor, now, Status, new { userId = UserId });
 
@@ -284,6 +296,7 @@ public sealed class Subscriber
         Email = email.Trim();
         NormalizedEmail = NormalizeEmail(Email);
         EmailTrusted = trusted;
+        MigrationConsentAt = null;
     }
 
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();

@@ -1,0 +1,16 @@
+namespace Flowthrough.Seeding;
+
+/// <summary>The embedded demo: well-known credentials for a local trial, never for production.</summary>
+public sealed class SeedOptions
+{
+    public const string Section = "Seed";
+
+    public bool Demo { get; set; }
+    public string PartnerName { get; set; } = "Demo Partner";
+    public string AdminEmail { get; set; } = "admin@demo.flowthrough.local";
+    public string AdminPassword { get; set; } = "Demo-Admin-2026!";
+    public string ApiToken { get; set; } = "ft_demo_token_change_me_0000000000000000";
+    public string ProvisioningAccount { get; set; } = "bwprov";
+    public string ProvisioningPassword { get; set; } = "Demo-Prov-2026!";
+    public string ClusterXsiActionsUrl { get; set; } = "http://127.0.0.1:5090/com.broadsoft.xsi-actions";
+}

@@ -1,0 +1,141 @@
+using System.Net.Http.Headers;
+using Flowthrough.Clusters;
+using Flowthrough.Data;
+using Flowthrough.Partners;
+using Flowthrough.Templates;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Flowthrough.Tests;
+
+/// <summary>
+/// The real app over its real HTTP pipeline, on a fresh database of the run's provider. Background workers are
+/// off unless a test turns them on, so that tests drive the engine and relay step by step.
+/// </summary>
+public sealed class FlowthroughApplication : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> settings;
+
+    private FlowthroughApplication(TestDatabase database, Dictionary<string, string?> settings, FakeTimeProvider? time)
+    {
+        Database = database;
+        this.settings = settings;
+        Time = time;
+    }
+
+    public TestDatabase Database { get; }
+
+    /// <summary>The app's clock when the test asked for a fake one.</summary>
+    public FakeTimeProvider? Time { get; }
+
+    public string MailDirectory => settings["Email:PickupDirectory"]!;
+
+    public static async Task<FlowthroughApplication> CreateAsync(IDictionary<string, string?>? overrides = null,
+        bool fakeTime = false)
+    {
+        var database = await TestDatabase.CreateAsync();
+        var settings = new Dictionary<string, string?>(database.AppSettings())
+        {
+            ["Seed:Demo"] = "false",
+            ["Engine:Workers"] = "0",
+            ["Email:Mode"] = "Pickup",
+            ["Email:PickupDirectory"] = Path.Combine(Path.GetTempPath(), $"flowthrough-mail-{Guid.NewGuid():N}"),
+            ["Email:Workers"] = "0",
+            ["PublicBaseUrl"] = "http://flowthrough.test",
+            ["Logging:Console:FormatterName"] = "simple",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var time = fakeTime ? new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero)) : null;
+        return new FlowthroughApplication(database, settings, time);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (Time is not null)
+        {
+            builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));
+        }
+    }
+
+    public FlowthroughDbContext CreateDbContext() => Database.CreateContext();
+
+    public T Service<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>A partner with a cluster, a template and API tokens, each test its own.</summary>
+    public async Task<TestPartner> CreatePartnerAsync(Action<OnboardingTemplate>? configureTemplate = null)
+    {
+        await using var db = CreateDbContext();
+        var now = DateTime.UtcNow;
+        var partner = new Partner { Name = $"Partner {Guid.NewGuid():N}", Created = now };
+        var cluster = new BroadWorksCluster
+        {
+            PartnerId = partner.Id,
+            Name = "Cluster",
+            XsiActionsUrl = "http://127.0.0.1:9/com.broadsoft.xsi-actions",
+        };
+        var template = new OnboardingTemplate
+        {
+            PartnerId = partner.Id,
+            ClusterId = cluster.Id,
+            Name = "Template",
+            ProvisioningId = $"prov-{Guid.NewGuid():N}"[..20],
+            ActivationSlug = $"slug-{Guid.NewGuid():N}"[..20],
+            FlowThroughEnabled = true,
+            AutoCreateOrganizations = true,
+            Created = now,
+        };
+        configureTemplate?.Invoke(template);
+        var (readWrite, readWriteSecret) = ApiToken.Create(partner.Id, "rw", ApiToken.KnownScopes, now);
+        var (readOnly, readOnlySecret) = ApiToken.Create(partner.Id, "ro", [ApiToken.ReadScope], now);
+        var (writeOnly, writeOnlySecret) = ApiToken.Create(partner.Id, "wo", [ApiToken.WriteScope], now);
+        db.AddRange(partner, cluster, template, readWrite, readOnly, writeOnly);
+        await db.SaveChangesAsync();
+        return new TestPartner(this, partner, template, readWriteSecret, readOnlySecret, writeOnlySecret);
+    }
+
+    public HttpClient CreateClient(string? token)
+    {
+        var client = CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Database.DisposeAsync();
+        if (Directory.Exists(MailDirectory))
+        {
+            Directory.Delete(MailDirectory, recursive: true);
+        }
+    }
+}
+
+public sealed record TestPartner(
+    FlowthroughApplication App,
+    Partner Partner,
+    OnboardingTemplate Template,
+    string Token,
+    string ReadOnlyToken,
+    string WriteOnlyToken)
+{
+    public HttpClient Client() => App.CreateClient(Token);
+}
