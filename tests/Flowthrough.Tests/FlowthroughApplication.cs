@@ -19,11 +19,15 @@ public sealed class FlowthroughApplication : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> settings;
 
-    private FlowthroughApplication(TestDatabase database, Dictionary<string, string?> settings, FakeTimeProvider? time)
+    private readonly Action<IServiceCollection>? configureServices;
+
+    private FlowthroughApplication(TestDatabase database, Dictionary<string, string?> settings, FakeTimeProvider? time,
+        Action<IServiceCollection>? configureServices)
     {
         Database = database;
         this.settings = settings;
         Time = time;
+        this.configureServices = configureServices;
     }
 
     public TestDatabase Database { get; }
@@ -34,7 +38,7 @@ public sealed class FlowthroughApplication : WebApplicationFactory<Program>
     public string MailDirectory => settings["Email:PickupDirectory"]!;
 
     public static async Task<FlowthroughApplication> CreateAsync(IDictionary<string, string?>? overrides = null,
-        bool fakeTime = false)
+        bool fakeTime = false, Action<IServiceCollection>? configureServices = null)
     {
         var database = await TestDatabase.CreateAsync();
         var settings = new Dictionary<string, string?>(database.AppSettings())
@@ -43,7 +47,6 @@ public sealed class FlowthroughApplication : WebApplicationFactory<Program>
             ["Engine:Workers"] = "0",
             ["Email:Mode"] = "Pickup",
             ["Email:PickupDirectory"] = Path.Combine(Path.GetTempPath(), $"flowthrough-mail-{Guid.NewGuid():N}"),
-            ["Email:Workers"] = "0",
             ["PublicBaseUrl"] = "http://flowthrough.test",
             ["Logging:Console:FormatterName"] = "simple",
             ["Logging:LogLevel:Default"] = "Warning",
@@ -54,7 +57,7 @@ public sealed class FlowthroughApplication : WebApplicationFactory<Program>
         }
 
         var time = fakeTime ? new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero)) : null;
-        return new FlowthroughApplication(database, settings, time);
+        return new FlowthroughApplication(database, settings, time, configureServices);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -67,6 +70,11 @@ public sealed class FlowthroughApplication : WebApplicationFactory<Program>
         if (Time is not null)
         {
             builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time)));
+        }
+
+        if (configureServices is not null)
+        {
+            builder.ConfigureServices(configureServices);
         }
     }
 

@@ -1,11 +1,16 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace Flowthrough.Data;
 
 public static class DataServiceCollectionExtensions
 {
+    /// <summary>
+    /// Registers the provider's DbContext. Interceptors registered as <see cref="IInterceptor"/> services join
+    /// every context (diagnostics, fault injection in tests).
+    /// </summary>
     public static IServiceCollection AddFlowthroughData(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
@@ -14,14 +19,14 @@ public static class DataServiceCollectionExtensions
 
         if (options.Provider == DatabaseProvider.Postgres)
         {
-            services.AddDbContext<FlowthroughDbContext, PostgresFlowthroughDbContext>(o =>
-                o.UseNpgsql(options.ConnectionString));
+            services.AddDbContext<FlowthroughDbContext, PostgresFlowthroughDbContext>((provider, o) =>
+                o.UseNpgsql(options.ConnectionString).AddInterceptors(provider.GetServices<IInterceptor>()));
         }
         else
         {
             var connectionString = PrepareSqlite(options.ConnectionString);
-            services.AddDbContext<FlowthroughDbContext, SqliteFlowthroughDbContext>(o =>
-                o.UseSqlite(connectionString));
+            services.AddDbContext<FlowthroughDbContext, SqliteFlowthroughDbContext>((provider, o) =>
+                o.UseSqlite(connectionString).AddInterceptors(provider.GetServices<IInterceptor>()));
         }
 
         services.AddHostedService<MigrateOnStartService>();

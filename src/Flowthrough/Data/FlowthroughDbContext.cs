@@ -224,7 +224,7 @@ public class FlowthroughDbContext : DbContext
     private List<Subscriber> PrepareSubscriberChanges()
     {
         var subscribers = new List<Subscriber>();
-        foreach (var entry in ChangeTracker.Entries<Subscriber>())
+        foreach (var entry in ChangeTracker.Entries<Subscriber>().ToList())
         {
             if (entry.State == EntityState.Modified)
             {

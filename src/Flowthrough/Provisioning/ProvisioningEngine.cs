@@ -53,7 +53,7 @@ public sealed partial class ProvisioningEngine(
     }
 
     /// <summary>Leases up to a batch of due rows so no other worker (or node) takes them.</summary>
-    private async Task<List<long>> ClaimAsync(FlowthroughDbContext db, CancellationToken cancellationToken)
+    internal async Task<List<long>> ClaimAsync(FlowthroughDbContext db, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var leaseUntil = now + options.Value.LeaseDuration;

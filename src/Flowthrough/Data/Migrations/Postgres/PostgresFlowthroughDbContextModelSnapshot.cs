@@ -513,6 +513,9 @@ namespace Flowthrough.Data.Migrations.Postgres
                     b.Property<DateTime?>("LeaseUntil")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("MigrationConsentAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("MobilePhoneNumber")
                         .HasMaxLength(23)
                         .HasColumnType("character varying(23)");

@@ -500,6 +500,9 @@ namespace Flowthrough.Data.Migrations.Sqlite
                     b.Property<DateTime?>("LeaseUntil")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("MigrationConsentAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("MobilePhoneNumber")
                         .HasMaxLength(23)
                         .HasColumnType("TEXT");

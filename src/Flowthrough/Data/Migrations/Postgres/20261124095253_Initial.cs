@@ -203,6 +203,7 @@ namespace Flowthrough.Data.Migrations.Postgres
                     NextAttemptAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     LeaseUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     BlockedReason = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    MigrationConsentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     Version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>

@@ -202,6 +202,7 @@ namespace Flowthrough.Data.Migrations.Sqlite
                     NextAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     LeaseUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
                     BlockedReason = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    MigrationConsentAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
