@@ -34,10 +34,10 @@ public sealed partial class OutboxRelay(
             LIMIT {2}
         """;
 
-    private const string SqliteClaimSql = ClaimSql + ")\nRETURNING *";
+    internal const string SqliteClaimSql = ClaimSql + ")\nRETURNING *";
 
     // Relays on other nodes skip the rows this one is claiming instead of queueing behind its lock.
-    private const string PostgresClaimSql = ClaimSql + "    FOR UPDATE SKIP LOCKED)\nRETURNING *";
+    internal const string PostgresClaimSql = ClaimSql + "    FOR UPDATE SKIP LOCKED)\nRETURNING *";
 
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromDays(1);
 

@@ -30,6 +30,8 @@ public sealed class EmailTestHost : IAsyncDisposable
 
     public OutboxRelay Relay => services.GetRequiredService<OutboxRelay>();
 
+    public OutboxSignal Signal => services.GetRequiredService<OutboxSignal>();
+
     public EmailOptions Options => services.GetRequiredService<IOptions<EmailOptions>>().Value;
 
     public static EmailTestHost Create(TestDatabase database, IDictionary<string, string?> settings)

@@ -1,4 +1,8 @@
+using System.Globalization;
+using System.Text;
+using Flowthrough.Data;
 using Flowthrough.Email;
+using Microsoft.EntityFrameworkCore;
 using MimeKit;
 
 namespace Flowthrough.Tests.Email;
@@ -124,6 +128,91 @@ public class OutboxRelayTests
             (await EmailTestHost.ReloadAsync(database, first.Id)).Status.Should().Be(OutboxStatus.Sent);
             (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(1);
             (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(0);
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_claim_uses_the_partial_index_on_due_messages()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var db = database.CreateContext();
+        var now = EmailTestHost.Start;
+        db.Outbox.AddRange(Enumerable.Range(0, 5000).Select(i => new OutboxMessage
+        {
+            To = "a@example.com",
+            Language = "en",
+            Subject = "s",
+            Html = "h",
+            Text = "t",
+            Status = i < 20 ? OutboxStatus.Queued : OutboxStatus.Sent,
+            NextAttemptAt = i < 20 ? now : null,
+            DedupeKey = $"k{i}",
+        }));
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        var postgres = TestDatabase.Provider == DatabaseProvider.Postgres;
+        await db.Database.ExecuteSqlRawAsync("ANALYZE", TestContext.Current.CancellationToken);
+
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var explain = connection.CreateCommand();
+        var sql = postgres ? OutboxRelay.PostgresClaimSql : OutboxRelay.SqliteClaimSql;
+        explain.CommandText = (postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ")
+            + string.Format(CultureInfo.InvariantCulture, sql, "@lease", "@now", "@limit");
+        foreach (var (name, value) in new (string, object)[] { ("lease", now.AddMinutes(2)), ("now", now), ("limit", 50) })
+        {
+            var parameter = explain.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            explain.Parameters.Add(parameter);
+        }
+
+        var plan = new StringBuilder();
+        await using (var reader = await explain.ExecuteReaderAsync(TestContext.Current.CancellationToken))
+        {
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+            {
+                plan.AppendLine(reader.GetValue(reader.FieldCount - 1).ToString());
+            }
+        }
+
+        plan.ToString().Should().Contain("IX_Outbox_Due");
+    }
+
+    [Fact]
+    public async Task The_running_relay_sends_as_soon_as_it_is_signalled()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"flowthrough-pickup-{Guid.NewGuid():N}");
+        try
+        {
+            await using var database = await TestDatabase.CreateAsync();
+            await using var host = EmailTestHost.Create(database, EmailTestHost.Pickup(directory));
+            await host.Relay.StartAsync(TestContext.Current.CancellationToken);
+            try
+            {
+                // The fake clock never reaches the poll interval: only the signal can wake the relay.
+                var queued = await host.QueueAsync(database);
+                host.Signal.Notify();
+
+                var deadline = DateTime.UtcNow.AddSeconds(10);
+                while ((await EmailTestHost.ReloadAsync(database, queued.Id)).Status != OutboxStatus.Sent
+                       && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(20, TestContext.Current.CancellationToken);
+                }
+
+                (await EmailTestHost.ReloadAsync(database, queued.Id)).Status.Should().Be(OutboxStatus.Sent);
+            }
+            finally
+            {
+                await host.Relay.StopAsync(TestContext.Current.CancellationToken);
+            }
         }
         finally
         {
