@@ -109,6 +109,27 @@ public class OutboxRelayTests
     }
 
     [Fact]
+    public async Task A_message_that_crashed_the_relay_on_its_last_attempt_is_abandoned_not_resent()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var settings = EmailTestHost.Pickup(Path.Combine(Path.GetTempPath(), $"flowthrough-pickup-{Guid.NewGuid():N}"));
+        settings["Email:MaxAttempts"] = "1";
+        await using var host = EmailTestHost.Create(database, settings);
+        var queued = await host.QueueAsync(database);
+        using var crash = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var crashed = () => host.CreateRelay(new CrashingSender(crash)).RelayOnceAsync(crash.Token);
+        await crashed.Should().ThrowAsync<OperationCanceledException>();
+
+        host.Time.Advance(host.Options.LeaseDuration + TimeSpan.FromSeconds(1));
+        (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(1);
+
+        var abandoned = await EmailTestHost.ReloadAsync(database, queued.Id);
+        abandoned.Status.Should().Be(OutboxStatus.Abandoned);
+        abandoned.LastError.Should().Contain("relay stopped");
+        Directory.Exists(settings["Email:PickupDirectory"]).Should().BeFalse("nothing was written");
+    }
+
+    [Fact]
     public async Task Claimed_messages_are_limited_to_the_batch_size_in_due_order()
     {
         await using var database = await TestDatabase.CreateAsync();
