@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using Flowthrough.Subscribers;
 using Flowthrough.Templates;
@@ -87,7 +86,7 @@ public static class EmailTemplates
 
     private static string RenderHtml(string language, Texts texts, string greeting, Layout layout, Uri link)
     {
-        var href = WebUtility.HtmlEncode(link.AbsoluteUri);
+        var href = Encode(link.AbsoluteUri);
         var html = new StringBuilder()
             .Append("<!DOCTYPE html>\n<html lang=\"").Append(language).Append("\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<title>").Append(Encode(layout.Subject)).Append("</title>\n</head>\n")
@@ -136,7 +135,28 @@ public static class EmailTemplates
             .ToString();
     }
 
-    private static string Encode(string value) => WebUtility.HtmlEncode(value);
+    /// <summary>
+    /// Escapes the five markup characters and nothing else: the document is UTF-8, and WebUtility.HtmlEncode would
+    /// turn Polish "ó" into "&amp;#243;", which helps no reader of the source.
+    /// </summary>
+    private static string Encode(string value)
+    {
+        var encoded = new StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            _ = c switch
+            {
+                '&' => encoded.Append("&amp;"),
+                '<' => encoded.Append("&lt;"),
+                '>' => encoded.Append("&gt;"),
+                '"' => encoded.Append("&quot;"),
+                '\'' => encoded.Append("&#39;"),
+                _ => encoded.Append(c),
+            };
+        }
+
+        return encoded.ToString();
+    }
 
     private sealed record Layout(
         string Subject,

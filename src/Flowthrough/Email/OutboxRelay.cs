@@ -34,10 +34,10 @@ public sealed partial class OutboxRelay(
             LIMIT {2}
         """;
 
-    private const string SqliteClaimSql = ClaimSql + ")\nRETURNING *";
+    internal const string SqliteClaimSql = ClaimSql + ")\nRETURNING *";
 
     // Relays on other nodes skip the rows this one is claiming instead of queueing behind its lock.
-    private const string PostgresClaimSql = ClaimSql + "    FOR UPDATE SKIP LOCKED)\nRETURNING *";
+    internal const string PostgresClaimSql = ClaimSql + "    FOR UPDATE SKIP LOCKED)\nRETURNING *";
 
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromDays(1);
 
@@ -148,9 +148,12 @@ public sealed partial class OutboxRelay(
     {
         var now = time.GetUtcNow().UtcDateTime;
         var sql = db.Database.IsNpgsql() ? PostgresClaimSql : SqliteClaimSql;
-        return await db.Outbox.FromSqlRaw(sql, now + settings.LeaseDuration, now, settings.BatchSize)
+        var batch = await db.Outbox.FromSqlRaw(sql, now + settings.LeaseDuration, now, settings.BatchSize)
             .AsNoTracking()
             .ToListAsync(cancellationToken);
+        // RETURNING has no order, and ordering in SQL would wrap the non-composable statement: first queued, first sent.
+        batch.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return batch;
     }
 
     internal static MimeMessage ToMime(OutboxMessage message, MailboxAddress from)

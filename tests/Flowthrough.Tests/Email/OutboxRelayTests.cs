@@ -1,0 +1,280 @@
+using System.Globalization;
+using System.Text;
+using Flowthrough.Data;
+using Flowthrough.Email;
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+
+namespace Flowthrough.Tests.Email;
+
+public class OutboxRelayTests
+{
+    [Fact]
+    public async Task A_message_that_failed_while_the_server_was_down_is_sent_once_on_retry()
+    {
+        var port = SmtpSink.FreePort();
+        SmtpSink.RequirePython();
+        await using var database = await TestDatabase.CreateAsync();
+        await using var host = EmailTestHost.Create(database, EmailTestHost.Smtp(port));
+        var queued = await host.QueueAsync(database);
+
+        (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(1);
+
+        var failed = await EmailTestHost.ReloadAsync(database, queued.Id);
+        failed.Status.Should().Be(OutboxStatus.Queued);
+        failed.Attempts.Should().Be(1);
+        failed.LastError.Should().NotBeNullOrEmpty();
+        failed.NextAttemptAt.Should().BeOnOrAfter(host.Now + (host.Options.RetryBaseDelay * 0.8))
+            .And.BeOnOrBefore(host.Now + (host.Options.RetryBaseDelay * 1.2));
+        failed.LeaseUntil.Should().BeNull();
+        (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(0, "the retry is not due yet");
+
+        await using var sink = await SmtpSink.StartAsync(port);
+        host.Time.Advance(failed.NextAttemptAt!.Value - host.Now);
+        (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(1);
+        (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(0);
+
+        var sent = await EmailTestHost.ReloadAsync(database, queued.Id);
+        sent.Status.Should().Be(OutboxStatus.Sent);
+        sent.Attempts.Should().Be(2);
+        sent.SentAt.Should().Be(host.Now);
+        (await sink.MessagesAsync()).Should().ContainSingle().Which.Headers["X-RcptTo"].Should().Be("anna@example.com");
+    }
+
+    [Fact]
+    public async Task A_message_is_abandoned_after_the_last_attempt()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var host = EmailTestHost.Create(database, EmailTestHost.Smtp(SmtpSink.FreePort(), maxAttempts: 3));
+        var queued = await host.QueueAsync(database);
+        var abandonedBefore = await ReadCounterAsync("flowthrough_outbox_abandoned_total");
+
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(1);
+            var stored = await EmailTestHost.ReloadAsync(database, queued.Id);
+            stored.Attempts.Should().Be(attempt);
+            if (stored.NextAttemptAt is { } next)
+            {
+                // Backoff doubles: base × 2^(attempt−1), ±20%.
+                var nominal = host.Options.RetryBaseDelay * Math.Pow(2, attempt - 1);
+                (next - host.Now).Should().BeGreaterThanOrEqualTo(nominal * 0.8).And.BeLessThanOrEqualTo(nominal * 1.2);
+                host.Time.Advance(next - host.Now);
+            }
+        }
+
+        var abandoned = await EmailTestHost.ReloadAsync(database, queued.Id);
+        abandoned.Status.Should().Be(OutboxStatus.Abandoned);
+        abandoned.NextAttemptAt.Should().BeNull();
+        abandoned.LastError.Should().NotBeNullOrEmpty();
+        (await ReadCounterAsync("flowthrough_outbox_abandoned_total")).Should().BeGreaterThan(abandonedBefore);
+        host.Time.Advance(TimeSpan.FromDays(2));
+        (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_message_left_sending_by_a_crashed_relay_is_sent_after_its_lease_expires()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"flowthrough-pickup-{Guid.NewGuid():N}");
+        try
+        {
+            await using var database = await TestDatabase.CreateAsync();
+            await using var host = EmailTestHost.Create(database, EmailTestHost.Pickup(directory));
+            var queued = await host.QueueAsync(database);
+            using var crash = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+
+            var crashed = () => host.CreateRelay(new CrashingSender(crash)).RelayOnceAsync(crash.Token);
+
+            await crashed.Should().ThrowAsync<OperationCanceledException>();
+            var stuck = await EmailTestHost.ReloadAsync(database, queued.Id);
+            stuck.Status.Should().Be(OutboxStatus.Sending);
+            stuck.LeaseUntil.Should().Be(host.Now + host.Options.LeaseDuration);
+            (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(0, "the lease still holds");
+
+            host.Time.Advance(host.Options.LeaseDuration + TimeSpan.FromSeconds(1));
+            (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(1);
+
+            var sent = await EmailTestHost.ReloadAsync(database, queued.Id);
+            sent.Status.Should().Be(OutboxStatus.Sent);
+            sent.Attempts.Should().Be(2, "the crashed attempt counts");
+            Directory.GetFiles(directory, "*.eml").Should().ContainSingle();
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_message_that_crashed_the_relay_on_its_last_attempt_is_abandoned_not_resent()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var settings = EmailTestHost.Pickup(Path.Combine(Path.GetTempPath(), $"flowthrough-pickup-{Guid.NewGuid():N}"));
+        settings["Email:MaxAttempts"] = "1";
+        await using var host = EmailTestHost.Create(database, settings);
+        var queued = await host.QueueAsync(database);
+        using var crash = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var crashed = () => host.CreateRelay(new CrashingSender(crash)).RelayOnceAsync(crash.Token);
+        await crashed.Should().ThrowAsync<OperationCanceledException>();
+
+        host.Time.Advance(host.Options.LeaseDuration + TimeSpan.FromSeconds(1));
+        (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(1);
+
+        var abandoned = await EmailTestHost.ReloadAsync(database, queued.Id);
+        abandoned.Status.Should().Be(OutboxStatus.Abandoned);
+        abandoned.LastError.Should().Contain("relay stopped");
+        Directory.Exists(settings["Email:PickupDirectory"]).Should().BeFalse("nothing was written");
+    }
+
+    [Fact]
+    public async Task Claimed_messages_are_limited_to_the_batch_size_in_due_order()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var directory = Path.Combine(Path.GetTempPath(), $"flowthrough-pickup-{Guid.NewGuid():N}");
+        var settings = EmailTestHost.Pickup(directory);
+        settings["Email:BatchSize"] = "2";
+        try
+        {
+            await using var host = EmailTestHost.Create(database, settings);
+            var first = await host.QueueAsync(database, "a@example.com");
+            host.Time.Advance(TimeSpan.FromSeconds(1));
+            await host.QueueAsync(database, "b@example.com");
+            host.Time.Advance(TimeSpan.FromSeconds(1));
+            await host.QueueAsync(database, "c@example.com");
+
+            (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(2);
+            (await EmailTestHost.ReloadAsync(database, first.Id)).Status.Should().Be(OutboxStatus.Sent);
+            (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(1);
+            (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(0);
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_claim_uses_the_partial_index_on_due_messages()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var db = database.CreateContext();
+        var now = EmailTestHost.Start;
+        db.Outbox.AddRange(Enumerable.Range(0, 5000).Select(i => new OutboxMessage
+        {
+            To = "a@example.com",
+            Language = "en",
+            Subject = "s",
+            Html = "h",
+            Text = "t",
+            Status = i < 20 ? OutboxStatus.Queued : OutboxStatus.Sent,
+            NextAttemptAt = i < 20 ? now : null,
+            DedupeKey = $"k{i}",
+        }));
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        var postgres = TestDatabase.Provider == DatabaseProvider.Postgres;
+        await db.Database.ExecuteSqlRawAsync("ANALYZE", TestContext.Current.CancellationToken);
+
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var explain = connection.CreateCommand();
+        var sql = postgres ? OutboxRelay.PostgresClaimSql : OutboxRelay.SqliteClaimSql;
+        explain.CommandText = (postgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ")
+            + string.Format(CultureInfo.InvariantCulture, sql, "@lease", "@now", "@limit");
+        foreach (var (name, value) in new (string, object)[] { ("lease", now.AddMinutes(2)), ("now", now), ("limit", 50) })
+        {
+            var parameter = explain.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            explain.Parameters.Add(parameter);
+        }
+
+        var plan = new StringBuilder();
+        await using (var reader = await explain.ExecuteReaderAsync(TestContext.Current.CancellationToken))
+        {
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+            {
+                plan.AppendLine(reader.GetValue(reader.FieldCount - 1).ToString());
+            }
+        }
+
+        plan.ToString().Should().Contain("IX_Outbox_Due");
+    }
+
+    [Fact]
+    public async Task The_running_relay_sends_as_soon_as_it_is_signalled()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"flowthrough-pickup-{Guid.NewGuid():N}");
+        try
+        {
+            await using var database = await TestDatabase.CreateAsync();
+            await using var host = EmailTestHost.Create(database, EmailTestHost.Pickup(directory));
+            await host.Relay.StartAsync(TestContext.Current.CancellationToken);
+            try
+            {
+                // The fake clock never reaches the poll interval: only the signal can wake the relay.
+                var queued = await host.QueueAsync(database);
+                host.Signal.Notify();
+
+                var deadline = DateTime.UtcNow.AddSeconds(10);
+                while ((await EmailTestHost.ReloadAsync(database, queued.Id)).Status != OutboxStatus.Sent
+                       && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(20, TestContext.Current.CancellationToken);
+                }
+
+                (await EmailTestHost.ReloadAsync(database, queued.Id)).Status.Should().Be(OutboxStatus.Sent);
+            }
+            finally
+            {
+                await host.Relay.StopAsync(TestContext.Current.CancellationToken);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public void Retry_delay_doubles_with_jitter_and_is_capped()
+    {
+        var delays = Enumerable.Range(0, 200).Select(_ => OutboxRelay.RetryDelay(TimeSpan.FromSeconds(30), 3)).ToList();
+
+        delays.Should().AllSatisfy(d => d.Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(96))
+            .And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(144)));
+        delays.Distinct().Should().HaveCountGreaterThan(1);
+        OutboxRelay.RetryDelay(TimeSpan.FromSeconds(30), 100).Should().Be(TimeSpan.FromDays(1));
+    }
+
+    private static async Task<double> ReadCounterAsync(string name)
+    {
+        using var stream = new MemoryStream();
+        await Prometheus.Metrics.DefaultRegistry.CollectAndExportAsTextAsync(stream, TestContext.Current.CancellationToken);
+        var line = System.Text.Encoding.UTF8.GetString(stream.ToArray()).Split('\n')
+            .Single(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        return double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Stands in for a process killed mid-send: the relay stops without recording an outcome.</summary>
+    private sealed class CrashingSender(CancellationTokenSource crash) : IEmailSender, IEmailSession
+    {
+        public Task<IEmailSession> OpenAsync(CancellationToken cancellationToken) => Task.FromResult<IEmailSession>(this);
+
+        public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+        {
+            await crash.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
