@@ -56,41 +56,38 @@ public sealed partial class ProvisioningEngine(
     internal async Task<List<long>> ClaimAsync(FlowthroughDbContext db, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var leaseUntil = now + options.Value.LeaseDuration;
-        var batch = options.Value.BatchSize;
-        if (db.Database.IsNpgsql())
+        var postgres = db.Database.IsNpgsql();
+        // PostgreSQL lets many workers and nodes claim side by side; SQLite has one writer, and the lock keeps
+        // this node's workers from claiming the same rows.
+        var sql = """
+            UPDATE "Subscribers" SET "LeaseUntil" = {0}, "Version" = "Version" + 1
+            WHERE "Seq" IN (
+                SELECT "Seq" FROM "Subscribers"
+                WHERE "Status" IN ('Provisioning', 'Updating') AND "NextAttemptAt" IS NOT NULL
+                  AND "NextAttemptAt" <= {1} AND ("LeaseUntil" IS NULL OR "LeaseUntil" < {1})
+                ORDER BY "NextAttemptAt"
+                LIMIT {2}
+            """ + (postgres ? " FOR UPDATE SKIP LOCKED" : "") + """
+            )
+            RETURNING "Seq" AS "Value"
+            """;
+        if (!postgres)
         {
-            return await db.Database.SqlQuery<long>($"""
-                UPDATE "Subscribers" SET "LeaseUntil" = {leaseUntil}, "Version" = "Version" + 1
-                WHERE "Seq" IN (
-                    SELECT "Seq" FROM "Subscribers"
-                    WHERE "Status" IN ('Provisioning', 'Updating') AND "NextAttemptAt" IS NOT NULL
-                      AND "NextAttemptAt" <= {now} AND ("LeaseUntil" IS NULL OR "LeaseUntil" < {now})
-                    ORDER BY "NextAttemptAt"
-                    LIMIT {batch}
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING "Seq" AS "Value"
-                """).ToListAsync(cancellationToken);
+            await SqliteClaimLock.WaitAsync(cancellationToken);
         }
 
-        // SQLite has one writer at a time; the lock keeps this node's workers from claiming the same rows.
-        await SqliteClaimLock.WaitAsync(cancellationToken);
         try
         {
-            return await db.Database.SqlQuery<long>($"""
-                UPDATE "Subscribers" SET "LeaseUntil" = {leaseUntil}, "Version" = "Version" + 1
-                WHERE "Seq" IN (
-                    SELECT "Seq" FROM "Subscribers"
-                    WHERE "Status" IN ('Provisioning', 'Updating') AND "NextAttemptAt" IS NOT NULL
-                      AND "NextAttemptAt" <= {now} AND ("LeaseUntil" IS NULL OR "LeaseUntil" < {now})
-                    ORDER BY "NextAttemptAt"
-                    LIMIT {batch})
-                RETURNING "Seq" AS "Value"
-                """).ToListAsync(cancellationToken);
+            return await db.Database
+                .SqlQueryRaw<long>(sql, now + options.Value.LeaseDuration, now, options.Value.BatchSize)
+                .ToListAsync(cancellationToken);
         }
         finally
         {
-            SqliteClaimLock.Release();
+            if (!postgres)
+            {
+                SqliteClaimLock.Release();
+            }
         }
     }
 
