@@ -42,6 +42,21 @@ public sealed class TestDatabase : IAsyncDisposable
         return Provider == DatabaseProvider.Postgres ? await CreatePostgresAsync() : await CreateSqliteAsync();
     }
 
+    /// <summary>A database with no schema at all, for tests of the migrations themselves.</summary>
+    public static async Task<TestDatabase> CreateEmptyAsync()
+    {
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            var file = Path.Combine(Path.GetTempPath(), $"flowthrough-empty-{Guid.NewGuid():N}.db");
+            return new TestDatabase($"Data Source={file};Default Timeout=30", file, null);
+        }
+
+        var server = RequirePostgresServer();
+        var name = $"flowthrough_test_{Guid.NewGuid():N}";
+        await ExecuteAsync(server, $"CREATE DATABASE {name}");
+        return new TestDatabase(new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString(), null, name);
+    }
+
     /// <summary>The server-level connection string; a missing one skips locally and fails in CI.</summary>
     public static string RequirePostgresServer()
     {
