@@ -1,8 +1,11 @@
 using Flowthrough.Api;
+using Flowthrough.Bridge;
+using Flowthrough.BroadWorks;
 using Flowthrough.Data;
 using Flowthrough.Email;
 using Flowthrough.Operations;
 using Flowthrough.Provisioning;
+using Flowthrough.Security;
 using Flowthrough.Seeding;
 using Flowthrough.Subscribers;
 using Prometheus;
@@ -17,6 +20,8 @@ builder.Services.AddHostedService<DemoSeed>();
 builder.Services.AddFlowthroughEmail(builder.Configuration);
 builder.Services.AddProvisioningEngine();
 builder.Services.AddFlowthroughApi();
+builder.Services.AddLoginThrottle();
+builder.Services.AddBroadWorks();
 builder.Services.AddOperations();
 
 var app = builder.Build();
@@ -28,6 +33,7 @@ if (Commands.IsCommand(args))
 app.UseFlowthroughApi();
 app.UseHttpMetrics();
 app.MapSubscribersApi();
+app.MapBridge();
 app.MapOperations();
 await app.RunAsync();
 return 0;

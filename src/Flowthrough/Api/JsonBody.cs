@@ -15,21 +15,21 @@ public static class JsonBody
     /// <summary>Bodies above this are refused before parsing; the largest valid request is a few kilobytes.</summary>
     public const int MaxBytes = 64 * 1024;
 
-    public static async Task<JsonBody<T>> ReadAsync<T>(HttpContext context)
+    public static async Task<JsonBody<T>> ReadAsync<T>(HttpContext context, int maxBytes = MaxBytes)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
-        if (request.ContentLength > MaxBytes)
+        if (request.ContentLength > maxBytes)
         {
-            return Failed<T>(new ApiError(ErrorCatalog.InvalidSize, null, $"The request body is larger than {MaxBytes} bytes."));
+            return Failed<T>(new ApiError(ErrorCatalog.InvalidSize, null, $"The request body is larger than {maxBytes} bytes."));
         }
 
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, context.RequestAborted);
-        if (buffer.Length > MaxBytes)
+        if (buffer.Length > maxBytes)
         {
-            return Failed<T>(new ApiError(ErrorCatalog.InvalidSize, null, $"The request body is larger than {MaxBytes} bytes."));
+            return Failed<T>(new ApiError(ErrorCatalog.InvalidSize, null, $"The request body is larger than {maxBytes} bytes."));
         }
 
         var bytes = buffer.ToArray();

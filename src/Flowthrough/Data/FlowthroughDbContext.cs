@@ -194,6 +194,12 @@ public class FlowthroughDbContext : DbContext
             e.HasIndex(a => new { a.PartnerId, a.At });
         });
 
+        modelBuilder.Entity<Security.LoginFailure>(e =>
+        {
+            e.HasKey(f => f.Key);
+            e.Property(f => f.Key).HasMaxLength(300);
+        });
+
         modelBuilder.Entity<IdempotencyRecord>(e =>
         {
             e.Property(r => r.Key).HasMaxLength(200);

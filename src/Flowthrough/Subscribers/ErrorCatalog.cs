@@ -86,6 +86,30 @@ public static class ErrorCatalog
         "Read the subscriber again and repeat the change.",
         "Odczytaj subskrybenta ponownie i powtórz zmianę.");
 
+    public static readonly ErrorDefinition FlowThroughOff = new(1200, 409, RetryClass.Admin,
+        "Flow-through provisioning is switched off on this onboarding template.",
+        "Aprowizacja przepływowa jest wyłączona w tym szablonie klienta.",
+        "Turn on Enable BroadWorks Flow Through Provisioning in the template, or stop the calls from BroadWorks.",
+        "Włącz aprowizację przepływową BroadWorks w szablonie lub wyłącz wywołania z BroadWorks.");
+
+    public static readonly ErrorDefinition BadProvisioningCredentials = new(1201, 401, RetryClass.Admin,
+        "The provisioning account name or password is wrong.",
+        "Nazwa konta aprowizacji lub hasło są nieprawidłowe.",
+        "Set the template's provisioning account and password on the BroadWorks AS.",
+        "Ustaw konto aprowizacji i hasło szablonu na serwerze BroadWorks AS.");
+
+    public static readonly ErrorDefinition TooManyFailures = new(1202, 429, RetryClass.Admin,
+        "Too many failed sign-ins from this address; try again later.",
+        "Zbyt wiele nieudanych logowań z tego adresu; spróbuj ponownie później.",
+        "Wait for the time in Retry-After, then correct the credentials.",
+        "Odczekaj czas podany w Retry-After, a następnie popraw dane logowania.");
+
+    public static readonly ErrorDefinition UnknownTemplate = new(1203, 404, RetryClass.Admin,
+        "No onboarding template has this provisioning ID.",
+        "Żaden szablon klienta nie ma tego identyfikatora aprowizacji.",
+        "Copy the Provisioning Adapter URL from the template in Partner Hub to the BroadWorks AS.",
+        "Skopiuj adres URL adaptera aprowizacji z szablonu w Centrum partnerów do serwera BroadWorks AS.");
+
     public static readonly ErrorDefinition UserIdInUse = new(10022, 409, RetryClass.Admin,
         "The BroadWorks UserID is already associated with an existing user",
         "Identyfikator użytkownika BroadWorks jest już powiązany z istniejącym użytkownikiem",
@@ -119,7 +143,8 @@ public static class ErrorCatalog
     public static IReadOnlyList<ErrorDefinition> All { get; } =
     [
         MissingParameter, InvalidSize, InvalidFormat, UnknownProvisioningId, IdempotencyKeyReused, Unauthorized,
-        Forbidden, NotFound, InvalidState, Conflict, UserIdInUse, IdentityUnavailable, EmailInOtherOrganization,
+        Forbidden, NotFound, InvalidState, Conflict, FlowThroughOff, BadProvisioningCredentials, TooManyFailures,
+        UnknownTemplate, UserIdInUse, IdentityUnavailable, EmailInOtherOrganization,
         OrganizationMissing, TemplateMissing,
     ];
 

@@ -64,7 +64,8 @@ public static partial class SubscriberValidation
         return errors;
     }
 
-    private static void ValidateDetails(List<ApiError> errors, string? firstName, string? lastName, string? email,
+    /// <summary>Size and format of the contact fields every intake path shares.</summary>
+    public static void ValidateDetails(List<ApiError> errors, string? firstName, string? lastName, string? email,
         string? package, string? primary, string? mobile, string? extension, string? language, string? timezone)
     {
         MaxLength(errors, "firstName", firstName, SubscriberLimits.Name);
@@ -120,7 +121,7 @@ public static partial class SubscriberValidation
 
     private static ApiError Format(string field, string detail) => new(ErrorCatalog.InvalidFormat, field, detail);
 
-    private static void Required(List<ApiError> errors, string field, string? value)
+    public static void Required(List<ApiError> errors, string field, string? value)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -128,7 +129,7 @@ public static partial class SubscriberValidation
         }
     }
 
-    private static void MaxLength(List<ApiError> errors, string field, string? value, int limit)
+    public static void MaxLength(List<ApiError> errors, string field, string? value, int limit)
     {
         if (value is not null && value.Length > limit)
         {

@@ -1,0 +1,103 @@
+using System.ComponentModel.DataAnnotations;
+using Flowthrough.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Flowthrough.Security;
+
+/// <summary>
+/// Failed sign-ins counted per key (a source address, a user ID) in the database, so that a lockout holds
+/// across restarts and across nodes.
+/// </summary>
+public sealed class LoginFailure
+{
+    public required string Key { get; set; }
+    public DateTime WindowStart { get; set; }
+    public int Failures { get; set; }
+    public DateTime? LockedUntil { get; set; }
+}
+
+public sealed class LoginThrottleOptions
+{
+    public const string Section = "LoginThrottle";
+
+    /// <summary>Failures within <see cref="Window"/> that lock the key.</summary>
+    [Range(1, 1000)]
+    public int MaxFailures { get; set; } = 5;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan Lockout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Every failed attempt waits this long before it is answered, which slows guessing.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan FailureDelay { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+public sealed class LoginThrottle(FlowthroughDbContext db, IOptions<LoginThrottleOptions> options, TimeProvider time)
+{
+    /// <summary>How long the key stays locked, or null when it may try.</summary>
+    public async Task<TimeSpan?> LockedForAsync(string key, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var lockedUntil = await db.Set<LoginFailure>().AsNoTracking().Where(f => f.Key == key)
+            .Select(f => f.LockedUntil).FirstOrDefaultAsync(cancellationToken);
+        return lockedUntil > now ? lockedUntil - now : null;
+    }
+
+    /// <summary>Counts a failure, locks the key when it reaches the limit, then waits the failure delay.</summary>
+    public async Task<bool> RecordFailureAsync(string key, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var now = time.GetUtcNow().UtcDateTime;
+        var failure = await db.Set<LoginFailure>().FirstOrDefaultAsync(f => f.Key == key, cancellationToken);
+        if (failure is null)
+        {
+            failure = new LoginFailure { Key = key, WindowStart = now };
+            db.Add(failure);
+        }
+        else if (now - failure.WindowStart > settings.Window)
+        {
+            failure.WindowStart = now;
+            failure.Failures = 0;
+        }
+
+        failure.Failures++;
+        var locked = failure.Failures >= settings.MaxFailures;
+        if (locked)
+        {
+            failure.LockedUntil = now + settings.Lockout;
+            failure.Failures = 0;
+            failure.WindowStart = now;
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request counted the first failure of this key at the same moment; its count stands.
+            db.ChangeTracker.Clear();
+        }
+
+        await Task.Delay(settings.FailureDelay, time, cancellationToken);
+        return locked;
+    }
+
+    public Task ResetAsync(string key, CancellationToken cancellationToken) =>
+        db.Set<LoginFailure>().Where(f => f.Key == key).ExecuteDeleteAsync(cancellationToken);
+}
+
+public static class LoginThrottleServiceCollectionExtensions
+{
+    public static IServiceCollection AddLoginThrottle(this IServiceCollection services)
+    {
+        services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<LoginThrottle>();
+        return services;
+    }
+}
