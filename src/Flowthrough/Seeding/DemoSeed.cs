@@ -79,6 +79,11 @@ public sealed class DemoSeed(
             };
             db.Clusters.Add(cluster);
         }
+        else
+        {
+            // The demo cluster follows the simulator wherever run.sh started it.
+            cluster.XsiActionsUrl = options.ClusterXsiActionsUrl;
+        }
 
         foreach (var spec in Templates)
         {
