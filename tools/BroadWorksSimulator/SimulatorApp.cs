@@ -45,11 +45,23 @@ public static class SimulatorApp
             .AddHttpMessageHandler<BridgeFaultHandler>();
         services.AddHostedService<StartupBanner>();
         services.AddAntiforgery();
-        services.AddProblemDetails();
+        // Malformed JSON reaches the exception handler, so that the answer says what was wrong instead of a bare 400.
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            if (context.Exception is BadHttpRequestException bad)
+            {
+                context.ProblemDetails.Detail = bad.Message;
+            }
+        });
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
         configure?.Invoke(services);
 
         var app = builder.Build();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePages();
         app.UseAntiforgery();
         app.MapXsiActions();
