@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Flowthrough.Tests.Simulator;
@@ -52,7 +53,9 @@ public sealed class BridgeReceiver : IAsyncDisposable
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync();
         var request = context.Request;
-        calls.Enqueue(new ReceivedCall(request.Method, $"{request.Path}", request.Headers.Authorization.FirstOrDefault(), body));
+        // The raw target, so that a test sees the escaping on the wire rather than the decoded path.
+        var target = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
+        calls.Enqueue(new ReceivedCall(request.Method, target, request.Headers.Authorization.FirstOrDefault(), body));
         if (statuses.TryDequeue(out var status))
         {
             context.Response.StatusCode = status;
