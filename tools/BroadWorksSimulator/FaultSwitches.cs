@@ -1,0 +1,95 @@
+namespace BroadWorksSimulator;
+
+internal sealed record Faults(
+    int XsiLatencyMs,
+    bool XsiFail503,
+    bool XsiDropConnection,
+    int BridgeLatencyMs,
+    int BridgeFail503Next,
+    int BridgeDropNext);
+
+/// <summary>A partial update: a field left out keeps its value.</summary>
+internal sealed record FaultsChange(
+    int? XsiLatencyMs,
+    bool? XsiFail503,
+    bool? XsiDropConnection,
+    int? BridgeLatencyMs,
+    int? BridgeFail503Next,
+    int? BridgeDropNext);
+
+internal sealed class FaultSwitches
+{
+    public const int MaxLatencyMs = 60_000;
+
+    private readonly Lock gate = new();
+    private Faults current = new(0, false, false, 0, 0, 0);
+
+    public Faults Current
+    {
+        get
+        {
+            lock (gate)
+            {
+                return current;
+            }
+        }
+    }
+
+    public static string? Validate(FaultsChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (change.XsiLatencyMs is < 0 or > MaxLatencyMs || change.BridgeLatencyMs is < 0 or > MaxLatencyMs)
+        {
+            return $"Latencies must be from 0 to {MaxLatencyMs} ms.";
+        }
+
+        return change.BridgeFail503Next < 0 || change.BridgeDropNext < 0
+            ? "BridgeFail503Next and BridgeDropNext cannot be negative."
+            : null;
+    }
+
+    public Faults Apply(FaultsChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (gate)
+        {
+            current = new Faults(
+                change.XsiLatencyMs ?? current.XsiLatencyMs,
+                change.XsiFail503 ?? current.XsiFail503,
+                change.XsiDropConnection ?? current.XsiDropConnection,
+                change.BridgeLatencyMs ?? current.BridgeLatencyMs,
+                change.BridgeFail503Next ?? current.BridgeFail503Next,
+                change.BridgeDropNext ?? current.BridgeDropNext);
+            return current;
+        }
+    }
+
+    /// <summary>Consumes one of the pending outgoing 503s, if any.</summary>
+    public bool TakeBridgeFail503()
+    {
+        lock (gate)
+        {
+            if (current.BridgeFail503Next == 0)
+            {
+                return false;
+            }
+
+            current = current with { BridgeFail503Next = current.BridgeFail503Next - 1 };
+            return true;
+        }
+    }
+
+    public bool TakeBridgeDrop()
+    {
+        lock (gate)
+        {
+            if (current.BridgeDropNext == 0)
+            {
+                return false;
+            }
+
+            current = current with { BridgeDropNext = current.BridgeDropNext - 1 };
+            return true;
+        }
+    }
+}
