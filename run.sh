@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds and runs Flowthrough on its embedded defaults (SQLite file under data/, mail as .eml files
-# under data/mail/, demo data seeded), so nothing but the .NET SDK is needed:
-#   ./run.sh [--port N] [--sim-port N]
-# The app prints its URLs and the demo credentials at start-up (DESIGN.md §6); this script leaves
-# that output untouched so other scripts can read it. Ctrl-C stops the app.
+# under data/mail/, demo data seeded) beside the BroadWorks simulator, so nothing but the .NET SDK is needed:
+#   ./run.sh [--port N] [--sim-port N]        (defaults 5080 and 5090)
+# Both apps print their URLs and the demo credentials at start-up (DESIGN.md §6); this script leaves
+# that output untouched so other scripts can read it. Ctrl-C stops both.
 set -euo pipefail
 
 # Work from the repository root, so the --project path below is right whatever the caller's cwd.
@@ -15,14 +15,12 @@ usage() {
 }
 
 port=5080
-sim_port=""
+sim_port=5090
 
 while [[ $# -gt 0 ]]; do
   case $1 in
     --port) [[ $# -ge 2 ]] || usage; port=$2; shift 2 ;;
     --port=*) port=${1#*=}; shift ;;
-    # Accepted now so that callers can already pass it: the BroadWorks simulator
-    # (tools/BroadWorksSimulator) does not exist yet, so the value is not used.
     --sim-port) [[ $# -ge 2 ]] || usage; sim_port=$2; shift 2 ;;
     --sim-port=*) sim_port=${1#*=}; shift ;;
     -h|--help) usage ;;
@@ -32,25 +30,53 @@ done
 
 valid_port() { [[ $1 =~ ^[0-9]+$ ]] && (( $1 >= 1 && $1 <= 65535 )); }
 valid_port "$port" || { echo "run.sh: --port must be a number from 1 to 65535, got '$port'" >&2; exit 2; }
-if [[ -n $sim_port ]]; then
-  valid_port "$sim_port" || { echo "run.sh: --sim-port must be a number from 1 to 65535, got '$sim_port'" >&2; exit 2; }
-fi
+valid_port "$sim_port" || { echo "run.sh: --sim-port must be a number from 1 to 65535, got '$sim_port'" >&2; exit 2; }
+[[ $port != "$sim_port" ]] || { echo "run.sh: --port and --sim-port must differ" >&2; exit 2; }
 
 command -v dotnet >/dev/null || { echo "run.sh: the .NET SDK (dotnet) is not on PATH; install it first." >&2; exit 1; }
 
 # Fail early and plainly, instead of after the build with Kestrel's "address already in use" stack
 # trace. bash's /dev/tcp connect succeeds only if something is listening there.
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-if port_in_use "$port"; then
-  echo "run.sh: port $port on 127.0.0.1 is already in use; stop whatever listens there or pick another with --port N" >&2
-  exit 1
-fi
+for p in "$port" "$sim_port"; do
+  if port_in_use "$p"; then
+    echo "run.sh: port $p on 127.0.0.1 is already in use; stop whatever listens there or pick another with --port N / --sim-port N" >&2
+    exit 1
+  fi
+done
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
-# No ASPNETCORE_ENVIRONMENT here: the app runs in the default Production environment with the
-# embedded defaults from appsettings.json. --no-launch-profile keeps a Properties/launchSettings.json
-# (which usually sets Development) from changing that. exec: Ctrl-C and signals go straight to dotnet.
+# One build for both apps, so the two never start half-built.
+dotnet build Flowthrough.slnx -c Release -v quiet -nologo
+
+app_url="http://127.0.0.1:$port"
+sim_url="http://127.0.0.1:$sim_port"
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  [[ ${#pids[@]} -gt 0 ]] && kill "${pids[@]}" 2>/dev/null
+  wait 2>/dev/null
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+# No ASPNETCORE_ENVIRONMENT here: both apps run in the default Production environment with the embedded
+# defaults from appsettings.json; --no-launch-profile keeps a launchSettings.json from changing that.
+# The simulator plays BroadWorks: its groups call this app's bridge, and the app's demo cluster checks
+# passwords against the simulator's Xsi-Actions.
+dotnet run --no-build --project tools/BroadWorksSimulator -c Release --no-launch-profile -- --urls "$sim_url" \
+  --Simulator:AppUrl="$app_url" &
+pids+=($!)
+
 # The embedded data (SQLite file, picked-up mail) lives in data/ at the repository root, wherever dotnet runs.
-exec dotnet run --project src/Flowthrough -c Release --no-launch-profile -- --urls "http://127.0.0.1:$port" \
-  --Database:ConnectionString="Data Source=$PWD/data/flowthrough.db" --Email:PickupDirectory="$PWD/data/mail"
+dotnet run --no-build --project src/Flowthrough -c Release --no-launch-profile -- --urls "$app_url" \
+  --Database:ConnectionString="Data Source=$PWD/data/flowthrough.db" --Email:PickupDirectory="$PWD/data/mail" \
+  --Seed:ClusterXsiActionsUrl="$sim_url/com.broadsoft.xsi-actions" &
+pids+=($!)
+
+# Ctrl-C stops both; if either one stops on its own, the other is stopped too.
+status=0
+wait -n "${pids[@]}" || status=$?
+echo "run.sh: one of the two apps stopped (exit $status); stopping the other." >&2
+exit "$status"

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Flowthrough.Api;
 using Flowthrough.Data;
 using Flowthrough.Subscribers;
@@ -11,9 +12,26 @@ public static class BridgeIntake
 {
     public sealed record Outcome(int HttpStatus, BridgeAccepted? Accepted, IReadOnlyList<ApiError>? Errors, bool Queued);
 
+    /// <summary>
+    /// BroadWorks stores a user's language by name ("Polish", "English"); the API keeps ISO codes. A name that
+    /// names a language becomes its code; anything else is left for validation to report.
+    /// </summary>
+    public static string? LanguageCode(string? language)
+    {
+        if (string.IsNullOrWhiteSpace(language) || language.Length <= 5)
+        {
+            return language;
+        }
+
+        var culture = CultureInfo.GetCultures(CultureTypes.NeutralCultures)
+            .FirstOrDefault(c => string.Equals(c.EnglishName, language.Trim(), StringComparison.OrdinalIgnoreCase));
+        return culture is null ? language : culture.TwoLetterISOLanguageName;
+    }
+
     public static List<ApiError> Validate(BridgeUserRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        request.Language = LanguageCode(request.Language);
         var errors = new List<ApiError>();
         SubscriberValidation.Required(errors, "userId", request.UserId);
         SubscriberValidation.Required(errors, "serviceProviderId", request.ServiceProviderId);

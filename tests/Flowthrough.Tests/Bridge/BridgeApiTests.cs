@@ -295,6 +295,7 @@ public sealed class BridgeApiTests : IAsyncLifetime
     [InlineData("mobilePhoneNumber", "+48 abc", 1003)]
     [InlineData("extension", "12a", 1003)]
     [InlineData("language", "xx-yy", 1003)]
+    [InlineData("language", "Klingonese", 1002)]
     [InlineData("timezone", "Europe/Nowhere", 1003)]
     public async Task Every_invalid_field_is_400_naming_it(string field, string? value, int errorCode)
     {
@@ -314,6 +315,21 @@ public sealed class BridgeApiTests : IAsyncLifetime
         var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
         problem["errorCode"]!.GetValue<int>().Should().Be(errorCode);
         problem["fieldName"]!.GetValue<string>().Should().Be(field);
+    }
+
+    [Theory]
+    [InlineData("Polish", "pl")]
+    [InlineData("english", "en")]
+    [InlineData("pl_PL", "pl_PL")]
+    public async Task A_broadworks_language_name_becomes_its_code(string sent, string stored)
+    {
+        var partner = await PartnerAsync();
+        var user = User();
+        user["language"] = sent;
+
+        await AcceptedAsync(await Bridge().PostAsJsonAsync($"/bridge/{partner.Template.ProvisioningId}/users", user));
+
+        (await FindAsync(partner, "zofia.zak@warszawa.sp.example"))!.Language.Should().Be(stored);
     }
 
     [Fact]
