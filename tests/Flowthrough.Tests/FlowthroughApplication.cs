@@ -4,6 +4,9 @@ using Flowthrough.Data;
 using Flowthrough.Partners;
 using Flowthrough.Templates;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,6 +39,18 @@ public sealed class FlowthroughApplication : WebApplicationFactory<Program>
     public FakeTimeProvider? Time { get; }
 
     public string MailDirectory => settings["Email:PickupDirectory"]!;
+
+    /// <summary>The app's address when it listens on a real socket (see <see cref="StartKestrel"/>).</summary>
+    public string ServerUrl => Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
+        .Addresses.First();
+
+    /// <summary>Serves over a real socket on a free port, for peers outside the process's HTTP pipeline (BroadWorks).</summary>
+    public FlowthroughApplication StartKestrel()
+    {
+        UseKestrel(0);
+        StartServer();
+        return this;
+    }
 
     public static async Task<FlowthroughApplication> CreateAsync(IDictionary<string, string?>? overrides = null,
         bool fakeTime = false, Action<IServiceCollection>? configureServices = null)
