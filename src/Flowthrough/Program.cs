@@ -1,3 +1,4 @@
+using Flowthrough.Activation;
 using Flowthrough.Api;
 using Flowthrough.Bridge;
 using Flowthrough.BroadWorks;
@@ -22,6 +23,7 @@ builder.Services.AddProvisioningEngine();
 builder.Services.AddFlowthroughApi();
 builder.Services.AddLoginThrottle();
 builder.Services.AddBroadWorks();
+builder.Services.AddPortal();
 builder.Services.AddOperations();
 
 var app = builder.Build();
@@ -30,10 +32,13 @@ if (Commands.IsCommand(args))
     return await Commands.RunAsync(app, args);
 }
 
+app.UseRequestLocalization();
 app.UseFlowthroughApi();
+app.MapStaticAssets();
 app.UseHttpMetrics();
 app.MapSubscribersApi();
 app.MapBridge();
+app.MapPortal();
 app.MapOperations();
 await app.RunAsync();
 return 0;

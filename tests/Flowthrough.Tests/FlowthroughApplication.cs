@@ -99,7 +99,8 @@ public sealed class FlowthroughApplication : WebApplicationFactory<Program>
         where T : notnull => Services.GetRequiredService<T>();
 
     /// <summary>A partner with a cluster, a template and API tokens, each test its own.</summary>
-    public async Task<TestPartner> CreatePartnerAsync(Action<OnboardingTemplate>? configureTemplate = null)
+    public async Task<TestPartner> CreatePartnerAsync(Action<OnboardingTemplate>? configureTemplate = null,
+        string xsiActionsUrl = "http://127.0.0.1:9/com.broadsoft.xsi-actions")
     {
         await using var db = CreateDbContext();
         var now = DateTime.UtcNow;
@@ -108,7 +109,7 @@ public sealed class FlowthroughApplication : WebApplicationFactory<Program>
         {
             PartnerId = partner.Id,
             Name = "Cluster",
-            XsiActionsUrl = "http://127.0.0.1:9/com.broadsoft.xsi-actions",
+            XsiActionsUrl = xsiActionsUrl,
         };
         var template = new OnboardingTemplate
         {

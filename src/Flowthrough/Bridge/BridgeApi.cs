@@ -190,6 +190,7 @@ public static class BridgeApi
         if (!CredentialsMatch(context.Request, template))
         {
             await throttle.RecordFailureAsync(source, context.RequestAborted);
+            await throttle.DelayFailureAsync(context.RequestAborted);
             context.Response.Headers.WWWAuthenticate = "Basic realm=\"Flowthrough bridge\", charset=\"UTF-8\"";
             return (null, ApiProblem.Create(context, ErrorCatalog.BadProvisioningCredentials));
         }

@@ -4,12 +4,13 @@ using Flowthrough.Partners;
 using Flowthrough.Provisioning;
 using Flowthrough.Subscribers;
 using Flowthrough.Templates;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Flowthrough.Data;
 
-public class FlowthroughDbContext : DbContext
+public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
 {
     protected FlowthroughDbContext(DbContextOptions options)
         : base(options)
@@ -29,6 +30,9 @@ public class FlowthroughDbContext : DbContext
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<AdminAuditEvent> AdminAuditEvents => Set<AdminAuditEvent>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    /// <summary>Data-protection keys (cookies, antiforgery) shared by every node.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>The claim filter of the engine's partial index; identical SQL on SQLite and PostgreSQL.</summary>
     public const string DueSubscriberFilter =
@@ -97,6 +101,7 @@ public class FlowthroughDbContext : DbContext
             e.Property(t => t.MeetingJoinConfiguration).HasMaxLength(200);
             e.Property(t => t.PartnerAdminName).HasMaxLength(200);
             e.Property(t => t.DefaultLanguage).HasMaxLength(8);
+            e.Property(t => t.PasswordResetUrl).HasMaxLength(2000);
             e.HasIndex(t => t.ProvisioningId).IsUnique();
             e.HasIndex(t => t.ActivationSlug).IsUnique();
             e.HasIndex(t => t.PartnerId);
@@ -171,7 +176,8 @@ public class FlowthroughDbContext : DbContext
             e.Property(v => v.Email).HasMaxLength(254);
             e.Property(v => v.CodeHash).HasMaxLength(64);
             e.Property(v => v.LinkTokenHash).HasMaxLength(64);
-            e.HasIndex(v => v.SubscriberId);
+            e.HasIndex(v => new { v.SubscriberId, v.Created });
+            e.HasIndex(v => new { v.Email, v.Created });
             e.HasIndex(v => v.LinkTokenHash).IsUnique();
         });
 

@@ -47,8 +47,8 @@ public sealed class LoginThrottle(FlowthroughDbContext db, IOptions<LoginThrottl
         return lockedUntil > now ? lockedUntil - now : null;
     }
 
-    /// <summary>Counts a failure, locks the key when it reaches the limit, then waits the failure delay.</summary>
-    public async Task<bool> RecordFailureAsync(string key, CancellationToken cancellationToken)
+    /// <summary>Counts a failure and locks the key when it reaches the limit; true when it is now locked.</summary>
+    public async Task<bool> RecordFailureAsync(string key, CancellationToken cancellationToken, int? maxFailures = null)
     {
         var settings = options.Value;
         var now = time.GetUtcNow().UtcDateTime;
@@ -65,7 +65,7 @@ public sealed class LoginThrottle(FlowthroughDbContext db, IOptions<LoginThrottl
         }
 
         failure.Failures++;
-        var locked = failure.Failures >= settings.MaxFailures;
+        var locked = failure.Failures >= (maxFailures ?? settings.MaxFailures);
         if (locked)
         {
             failure.LockedUntil = now + settings.Lockout;
@@ -83,9 +83,12 @@ public sealed class LoginThrottle(FlowthroughDbContext db, IOptions<LoginThrottl
             db.ChangeTracker.Clear();
         }
 
-        await Task.Delay(settings.FailureDelay, time, cancellationToken);
         return locked;
     }
+
+    /// <summary>Every failed attempt waits before it is answered, whatever the reason, which slows guessing.</summary>
+    public Task DelayFailureAsync(CancellationToken cancellationToken) =>
+        Task.Delay(options.Value.FailureDelay, time, cancellationToken);
 
     public Task ResetAsync(string key, CancellationToken cancellationToken) =>
         db.Set<LoginFailure>().Where(f => f.Key == key).ExecuteDeleteAsync(cancellationToken);

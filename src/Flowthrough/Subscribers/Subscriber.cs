@@ -281,6 +281,17 @@ public sealed class Subscriber
         }
     }
 
+    /// <summary>A wrong verification code: the timeline shows each one.</summary>
+    public void RecordCodeFailed(int attempt, string actor, DateTime now)
+    {
+        Require(nameof(RecordCodeFailed), SubscriberStatus.PendingEmailValidation);
+        Record("code_failed", actor, now, Status, new { attempt });
+    }
+
+    /// <summary>A portal event that changes no status (sign-in, lockout, resend): recorded on the timeline.</summary>
+    public void RecordPortalEvent(string kind, string actor, DateTime now, object? data = null) =>
+        Record(kind, actor, now, Status, data);
+
     /// <summary>The consent email went out again; only a subscriber waiting for consent gets one.</summary>
     public void RecordConsentResent(string actor, DateTime now)
     {

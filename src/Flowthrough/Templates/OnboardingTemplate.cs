@@ -46,6 +46,9 @@ public sealed class OnboardingTemplate
     public string? PartnerAdminName { get; set; }
 
     public bool AllowAdminInviteEmails { get; set; }
+
+    /// <summary>Where subscribers reset a forgotten BroadWorks password; the portal links to it when set.</summary>
+    public string? PasswordResetUrl { get; set; }
     public string DefaultLanguage { get; set; } = "en";
     public DateTime Created { get; set; }
 }

@@ -100,7 +100,9 @@ namespace Flowthrough.Data.Migrations.Postgres
                     b.HasIndex("LinkTokenHash")
                         .IsUnique();
 
-                    b.HasIndex("SubscriberId");
+                    b.HasIndex("Email", "Created");
+
+                    b.HasIndex("SubscriberId", "Created");
 
                     b.ToTable("EmailVerifications");
                 });
@@ -751,6 +753,10 @@ namespace Flowthrough.Data.Migrations.Postgres
                     b.Property<Guid>("PartnerId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("PasswordResetUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<bool>("PhoneDirectorySync")
                         .HasColumnType("boolean");
 
@@ -790,6 +796,25 @@ namespace Flowthrough.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("Templates");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Flowthrough.Clusters.BroadWorksCluster", b =>

@@ -95,7 +95,9 @@ namespace Flowthrough.Data.Migrations.Sqlite
                     b.HasIndex("LinkTokenHash")
                         .IsUnique();
 
-                    b.HasIndex("SubscriberId");
+                    b.HasIndex("Email", "Created");
+
+                    b.HasIndex("SubscriberId", "Created");
 
                     b.ToTable("EmailVerifications");
                 });
@@ -736,6 +738,10 @@ namespace Flowthrough.Data.Migrations.Sqlite
                     b.Property<Guid>("PartnerId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PasswordResetUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("PhoneDirectorySync")
                         .HasColumnType("INTEGER");
 
@@ -775,6 +781,23 @@ namespace Flowthrough.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Templates");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Flowthrough.Clusters.BroadWorksCluster", b =>

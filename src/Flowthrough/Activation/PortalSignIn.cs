@@ -1,0 +1,140 @@
+using System.Globalization;
+using Flowthrough.BroadWorks;
+using Flowthrough.Data;
+using Flowthrough.Security;
+using Flowthrough.Subscribers;
+using Flowthrough.Templates;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Flowthrough.Activation;
+
+public enum SignInOutcome
+{
+    SignedIn,
+    Invalid,
+    Unavailable,
+    LockedOut,
+    NotEnabled,
+}
+
+public sealed record SignInResult(SignInOutcome Outcome, Subscriber? Subscriber = null, TimeSpan? RetryAfter = null);
+
+/// <summary>
+/// Portal sign-in with BroadWorks credentials, checked by Xsi-Actions against the template's cluster. The
+/// password is passed through, never stored or logged. Unknown user and wrong password look the same; an
+/// unreachable BroadWorks never counts towards a lockout.
+/// </summary>
+public sealed class PortalSignIn(
+    FlowthroughDbContext db,
+    XsiActionsClient xsi,
+    LoginThrottle throttle,
+    IOptions<PortalOptions> options,
+    TimeProvider time)
+{
+    public async Task<SignInResult> SignInAsync(OnboardingTemplate template, string userId, string password,
+        string? remoteAddress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        userId = userId.Trim();
+        var userKey = $"portal-user:{template.PartnerId}:{userId.ToLowerInvariant()}";
+        var addressKey = $"portal-ip:{remoteAddress}";
+        var existing = await db.Subscribers
+            .FirstOrDefaultAsync(s => s.PartnerId == template.PartnerId && s.UserId == userId, cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+
+        var lockedFor = Max(await throttle.LockedForAsync(userKey, cancellationToken),
+            await throttle.LockedForAsync(addressKey, cancellationToken));
+        if (lockedFor is not null)
+        {
+            existing?.RecordPortalEvent("signin_refused_locked", Actors.Subscriber, now);
+            await db.SaveChangesAsync(cancellationToken);
+            return new SignInResult(SignInOutcome.LockedOut, RetryAfter: lockedFor);
+        }
+
+        var cluster = await db.Clusters.AsNoTracking().FirstAsync(c => c.Id == template.ClusterId, cancellationToken);
+        var result = await xsi.GetProfileAsync(cluster.XsiActionsUrl, userId, password, cancellationToken);
+        switch (result)
+        {
+            case XsiLoginResult.Unavailable:
+                return new SignInResult(SignInOutcome.Unavailable);
+            case XsiLoginResult.Invalid:
+                var userLocked = await throttle.RecordFailureAsync(userKey, cancellationToken);
+                var addressLocked = await throttle.RecordFailureAsync(addressKey, cancellationToken,
+                    options.Value.MaxFailuresPerAddress);
+                existing?.RecordPortalEvent("signin_failed", Actors.Subscriber, now);
+                if (userLocked || addressLocked)
+                {
+                    existing?.RecordPortalEvent("locked_out", Actors.Subscriber, now,
+                        new { reason = userLocked ? "user" : "address" });
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
+                await throttle.DelayFailureAsync(cancellationToken);
+                return new SignInResult(SignInOutcome.Invalid);
+        }
+
+        var profile = ((XsiLoginResult.Valid)result).Profile;
+        await throttle.ResetAsync(userKey, cancellationToken);
+        if (existing is not null)
+        {
+            existing.RecordPortalEvent("signed_in", Actors.Subscriber, now);
+            await db.SaveChangesAsync(cancellationToken);
+            return new SignInResult(SignInOutcome.SignedIn, existing);
+        }
+
+        SubscriberSource source;
+        if (template.FlowThroughEnabled && template.EmailTrust == EmailTrust.Untrusted)
+        {
+            source = SubscriberSource.FlowThrough;
+        }
+        else if (template.AllowSelfActivation)
+        {
+            source = SubscriberSource.SelfActivation;
+        }
+        else
+        {
+            return new SignInResult(SignInOutcome.NotEnabled);
+        }
+
+        var subscriber = Subscriber.Intake(new Subscriber.IntakeDetails(
+            template.PartnerId, template.Id, template.ProvisioningId, userId, EnterpriseOf(template, profile),
+            Trim(profile.FirstName, SubscriberLimits.Name) ?? userId, Trim(profile.LastName, SubscriberLimits.Name) ?? "-",
+            template.DefaultPackage, EmailIfValid(profile.EmailAddress), EmailTrusted: false, Trim(profile.Number, SubscriberLimits.PhoneNumber),
+            Trim(profile.Mobile, SubscriberLimits.PhoneNumber), Trim(profile.Extension, SubscriberLimits.Extension),
+            CultureInfo.CurrentUICulture.TwoLetterISOLanguageName,
+            profile.TimeZone is { } zone && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _) ? zone : null, source),
+            Actors.Subscriber, now);
+        db.Subscribers.Add(subscriber);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // BroadWorks created the same user through the bridge at this moment: use that one.
+            db.ChangeTracker.Clear();
+            var raced = await db.Subscribers.FirstAsync(s => s.PartnerId == template.PartnerId && s.UserId == userId,
+                cancellationToken);
+            return new SignInResult(SignInOutcome.SignedIn, raced);
+        }
+
+        return new SignInResult(SignInOutcome.SignedIn, subscriber);
+    }
+
+    private static string EnterpriseOf(OnboardingTemplate template, XsiProfile profile)
+    {
+        var serviceProvider = profile.ServiceProviderId ?? "unknown";
+        return template.EnterpriseMode || profile.IsEnterprise && profile.GroupId is null
+            ? serviceProvider
+            : $"{serviceProvider}+{profile.GroupId}";
+    }
+
+    private static string? EmailIfValid(string? email) =>
+        email is not null && SubscriberValidation.IsEmail(email) ? email : null;
+
+    private static string? Trim(string? value, int limit) =>
+        string.IsNullOrWhiteSpace(value) ? null : value.Length > limit ? value[..limit] : value;
+
+    private static TimeSpan? Max(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a > b ? a : b;
+}

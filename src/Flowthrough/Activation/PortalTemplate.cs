@@ -1,0 +1,19 @@
+using Flowthrough.Data;
+using Flowthrough.Templates;
+using Microsoft.EntityFrameworkCore;
+
+namespace Flowthrough.Activation;
+
+/// <summary>The template behind a Share Link, with its partner's name for the page header.</summary>
+public sealed record PortalTemplate(OnboardingTemplate Template, string PartnerName)
+{
+    public static async Task<PortalTemplate?> FindAsync(FlowthroughDbContext db, string slug,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return await db.Templates.AsNoTracking()
+            .Where(t => t.ActivationSlug == slug)
+            .Join(db.Partners, t => t.PartnerId, p => p.Id, (t, p) => new PortalTemplate(t, p.Name))
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Flowthrough.Email;
+using Flowthrough.Provisioning;
+using Flowthrough.Subscribers;
+using Flowthrough.Templates;
+using Flowthrough.Tests.Simulator;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Flowthrough.Tests.Activation;
+
+/// <summary>The app and the BroadWorks simulator side by side: portal sign-ins are checked against its Xsi-Actions.</summary>
+public sealed partial class PortalFixture : IAsyncDisposable
+{
+    public const string Lukasz = "lukasz.wojcik@warszawa.sp.example";
+    public const string LukaszPassword = "Bw!Lukasz2101";
+    public const string Zofia = "zofia.zak@warszawa.sp.example";
+    public const string ZofiaPassword = "Bw!Zofia2102";
+
+    private PortalFixture(FlowthroughApplication app, SimulatorHost simulator)
+    {
+        App = app;
+        Simulator = simulator;
+    }
+
+    public FlowthroughApplication App { get; }
+
+    public SimulatorHost Simulator { get; }
+
+    public string XsiUrl => new Uri(Simulator.Client.BaseAddress!, "/com.broadsoft.xsi-actions").ToString();
+
+    public static async Task<PortalFixture> StartAsync(bool fakeTime = false, IDictionary<string, string?>? settings = null)
+    {
+        var overrides = new Dictionary<string, string?>
+        {
+            ["LoginThrottle:FailureDelay"] = "00:00:00",
+            ["BroadWorks:Xsi:AttemptTimeout"] = "00:00:00.500",
+            ["BroadWorks:Xsi:TotalTimeout"] = "00:00:02",
+            ["BroadWorks:Xsi:RetryDelay"] = "00:00:00.010",
+            ["BroadWorks:Xsi:BreakDuration"] = "00:00:00.500",
+            ["Portal:IdleTimeout"] = "1.00:00:00",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            overrides[key] = value;
+        }
+
+        var app = await FlowthroughApplication.CreateAsync(overrides, fakeTime);
+        return new PortalFixture(app, await SimulatorHost.StartAsync());
+    }
+
+    public Task<TestPartner> TemplateAsync(Action<OnboardingTemplate>? configure = null) =>
+        App.CreatePartnerAsync(t =>
+        {
+            t.EmailTrust = EmailTrust.Untrusted;
+            t.FlowThroughEnabled = true;
+            configure?.Invoke(t);
+        }, XsiUrl);
+
+    public PortalBrowser Browser(string language = "en")
+    {
+        var client = App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = true, HandleCookies = true });
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+        return new PortalBrowser(client);
+    }
+
+    public static async Task SignInAsync(PortalBrowser browser, TestPartner partner, string userId, string password)
+    {
+        await browser.OpenAsync($"/activate/{partner.Template.ActivationSlug}");
+        await browser.SubmitAsync("form", new Dictionary<string, string> { ["Input.UserId"] = userId, ["Input.Password"] = password });
+    }
+
+    public async Task<Subscriber?> SubscriberAsync(string userId)
+    {
+        await using var db = App.CreateDbContext();
+        return await db.Subscribers.AsNoTracking().FirstOrDefaultAsync(s => s.UserId == userId);
+    }
+
+    public async Task<List<string>> EventsAsync(Guid subscriberId)
+    {
+        await using var db = App.CreateDbContext();
+        return await db.SubscriberEvents.Where(e => e.SubscriberId == subscriberId).OrderBy(e => e.Id)
+            .Select(e => e.Kind).ToListAsync();
+    }
+
+    /// <summary>The newest verification email to the subscriber: its code and its link path.</summary>
+    public async Task<(string Code, string LinkPath, OutboxMessage Message)> LatestMailAsync(Guid subscriberId)
+    {
+        await using var db = App.CreateDbContext();
+        var message = await db.Outbox.AsNoTracking().Where(m => m.SubscriberId == subscriberId && m.Kind == EmailKind.Verification)
+            .OrderByDescending(m => m.Id).FirstAsync();
+        var code = CodePattern().Match(message.Text).Value;
+        var link = new Uri(LinkPattern().Match(message.Text).Value).AbsolutePath;
+        return (code, link, message);
+    }
+
+    public async Task DrainEngineAsync()
+    {
+        var engine = App.Service<ProvisioningEngine>();
+        while (await engine.ProcessBatchAsync(TestContext.Current.CancellationToken) > 0)
+        {
+        }
+    }
+
+    public Task SetFaultsAsync(object faults) => Simulator.Client.PutAsJsonAsync("/api/faults", faults);
+
+    [GeneratedRegex(@"\b\d{6}\b")]
+    private static partial Regex CodePattern();
+
+    [GeneratedRegex(@"https?://\S+/activate/verify/[A-Za-z0-9_\-]+")]
+    private static partial Regex LinkPattern();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Simulator.DisposeAsync();
+        await App.DisposeAsync();
+    }
+}
