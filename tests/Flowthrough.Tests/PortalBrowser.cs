@@ -36,8 +36,9 @@ public sealed class PortalBrowser(HttpClient client)
             fields[name] = value;
         }
 
-        var action = string.IsNullOrEmpty(form.GetAttribute("action")) ? Document.Url : form.Action;
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(action).PathAndQuery)
+        // The raw attribute, resolved against the page: AngleSharp's resolved Action escapes the query's '?'.
+        var action = new Uri(new Uri(Document.Url), form.GetAttribute("action") ?? "");
+        using var request = new HttpRequestMessage(HttpMethod.Post, action.PathAndQuery)
         {
             Content = new FormUrlEncodedContent(fields),
         };

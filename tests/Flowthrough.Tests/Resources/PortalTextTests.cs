@@ -1,0 +1,60 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Flowthrough.Tests.Subscribers;
+
+namespace Flowthrough.Tests.Resources;
+
+/// <summary>Every portal string exists in English and in Polish, and every key the pages use exists.</summary>
+public sealed partial class PortalTextTests
+{
+    private static readonly string Source = Path.Combine(ErrorCatalogTests.RepositoryRoot(), "src", "Flowthrough");
+
+    private static Dictionary<string, string> Read(string file) =>
+        XDocument.Load(Path.Combine(Source, "Resources", file)).Root!.Elements("data")
+            .ToDictionary(d => d.Attribute("name")!.Value, d => d.Element("value")!.Value);
+
+    [GeneratedRegex("""\b(?:L|text)\["([A-Za-z_]+)"\s*[,\]]""")]
+    private static partial Regex KeyUse();
+
+    [Fact]
+    public void English_and_polish_hold_the_same_keys_and_no_empty_text()
+    {
+        var english = Read("Activation.PortalText.resx");
+        var polish = Read("Activation.PortalText.pl.resx");
+
+        english.Keys.Should().BeEquivalentTo(polish.Keys);
+        english.Values.Should().NotContain(v => string.IsNullOrWhiteSpace(v));
+        polish.Values.Should().NotContain(v => string.IsNullOrWhiteSpace(v));
+        // Placeholders must match, or a translation drops the number or name it should show.
+        foreach (var key in english.Keys)
+        {
+            Regex.Matches(polish[key], @"\{\d\}").Select(m => m.Value).Order()
+                .Should().Equal(Regex.Matches(english[key], @"\{\d\}").Select(m => m.Value).Order(), key);
+        }
+    }
+
+    [Fact]
+    public void Every_key_the_pages_use_exists()
+    {
+        var english = Read("Activation.PortalText.resx");
+        var used = Directory.EnumerateFiles(Source, "*.cs*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".cshtml", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => KeyUse().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
+            .Distinct()
+            .ToList();
+
+        used.Should().NotBeEmpty();
+        used.Should().OnlyContain(key => english.ContainsKey(key));
+    }
+
+    [Fact]
+    public void Polish_text_uses_its_diacritics()
+    {
+        var polish = Read("Activation.PortalText.pl.resx");
+
+        string.Concat(polish.Values).Should().ContainAny("ą", "ę", "ł", "ó", "ś", "ż", "ź", "ć", "ń");
+        polish["Error_TryAgain"].Should().Be("Spróbuj ponownie");
+        polish["PortalName"].Should().Be("Portal aktywacji użytkownika");
+    }
+}
