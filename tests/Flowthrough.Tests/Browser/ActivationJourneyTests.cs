@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Flowthrough.Tests.Activation;
+using Flowthrough.Tests.Email;
+using Flowthrough.Tests.Simulator;
+using Microsoft.Playwright;
+using MimeKit;
+using static Microsoft.Playwright.Assertions;
+
+namespace Flowthrough.Tests.Browser;
+
+/// <summary>
+/// The whole activation in a real headless Chromium: the Share Link, a BroadWorks sign-in checked by the simulator's
+/// Xsi-Actions, the code read from a real SMTP server, and the engine finishing provisioning on its own.
+/// </summary>
+public sealed partial class ActivationJourneyTests
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    private sealed record Texts(string UserIdLabel, string DoneTitle);
+
+    private static readonly Dictionary<string, Texts> Expected = new()
+    {
+        ["pl"] = new("Identyfikator użytkownika BroadWorks", "Twoje konto jest gotowe"),
+        ["en"] = new("BroadWorks user ID", "Your account is ready"),
+    };
+
+    [Theory(Timeout = 90_000)]
+    [InlineData("pl")]
+    [InlineData("en")]
+    public async Task A_subscriber_activates_in_the_browser_with_the_code_from_a_real_email(string language)
+    {
+        RequireChromium();
+        var cancel = TestContext.Current.CancellationToken;
+        var texts = Expected[language];
+        var email = $"lukasz+{language}@firma.example";
+
+        await using var sink = await SmtpSink.StartAsync();
+        await using var simulator = await SimulatorHost.StartAsync();
+        await using var app = (await FlowthroughApplication.CreateAsync(new Dictionary<string, string?>
+        {
+            ["Email:Mode"] = "Smtp",
+            ["Email:Smtp:Host"] = "127.0.0.1",
+            ["Email:Smtp:Port"] = sink.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Email:Smtp:Security"] = "None",
+            ["Email:PollInterval"] = "00:00:00.200",
+            ["Engine:Workers"] = "1",
+        })).StartKestrel();
+        var xsiUrl = new Uri(simulator.Client.BaseAddress!, "/com.broadsoft.xsi-actions").ToString();
+        var partner = await app.CreatePartnerAsync(t =>
+        {
+            t.EmailTrust = Templates.EmailTrust.Untrusted;
+            t.FlowThroughEnabled = true;
+        }, xsiUrl);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            // No sandbox: CI runs as root in a container. The rest keeps Chromium from calling home during the test.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            Locale = language,
+            ExtraHTTPHeaders = new Dictionary<string, string> { ["Accept-Language"] = language },
+            ViewportSize = new ViewportSize { Width = 1024, Height = 768 },
+        });
+        var page = await context.NewPageAsync();
+        var screenshots = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
+        Directory.CreateDirectory(screenshots);
+
+        try
+        {
+            await page.GotoAsync($"{app.ServerUrl}/activate/{partner.Template.ActivationSlug}");
+            await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", language);
+            await Expect(page.GetByLabel(texts.UserIdLabel, new() { Exact = true })).ToBeVisibleAsync();
+
+            await page.FillAsync("#userId", PortalFixture.Lukasz);
+            await page.FillAsync("#password", PortalFixture.LukaszPassword);
+            await page.ClickAsync("form:has(#password) button[type=submit]");
+
+            await page.FillAsync("#email", email);
+            await page.ClickAsync("form:has(#email) button[type=submit]");
+            // The code page shows only once the outbox row is committed, so the mail is on its way from here.
+            await Expect(page.Locator("#code")).ToBeVisibleAsync();
+
+            var code = await CodeFromMailAsync(sink, email, cancel);
+            await page.FillAsync("#code", code);
+            await page.ClickAsync("form:has(#code) button[type=submit]");
+
+            // The engine may finish before or after the progress page renders; either way the heading appears.
+            await Expect(page.Locator("h1.success")).ToHaveTextAsync(texts.DoneTitle, new() { Timeout = 15_000 });
+            await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", language);
+            await Expect(page.Locator("ul.downloads li").First).ToBeVisibleAsync();
+
+            await page.ScreenshotAsync(new PageScreenshotOptions
+            {
+                Path = Path.Combine(screenshots, $"activation-{language}.png"),
+                FullPage = true,
+            });
+        }
+        catch
+        {
+            await FailureScreenshotAsync(page, Path.Combine(screenshots, $"activation-{language}-failure.png"));
+            throw;
+        }
+
+        var subscriber = await SubscriberFromApiAsync(app, partner.Token, PortalFixture.Lukasz, cancel);
+        ((string?)subscriber["status"]).Should().Be("provisioned");
+        ((string?)subscriber["email"]).Should().Be(email);
+        ((string?)subscriber["personId"]).Should().NotBeNullOrEmpty("a provisioned subscriber has an identity");
+    }
+
+    /// <summary>Missing Chromium fails in CI, where test.sh installs it, and only skips on a developer's machine.</summary>
+    private static void RequireChromium()
+    {
+        if (File.Exists(Chromium))
+        {
+            return;
+        }
+
+        var message = $"{Chromium} is not installed; install it with apt-get install -y chromium (test.sh does).";
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+        {
+            throw new InvalidOperationException(message);
+        }
+
+        Assert.Skip(message);
+    }
+
+    private static async Task<string> CodeFromMailAsync(SmtpSink sink, string address, CancellationToken cancel)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var message = (await sink.MessagesAsync())
+                .LastOrDefault(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, address, StringComparison.OrdinalIgnoreCase)));
+            if (message is not null)
+            {
+                var match = CodePattern().Match(message.TextBody ?? "");
+                match.Success.Should().BeTrue($"the verification email carries a 6-digit code:\n{message.TextBody}");
+                return match.Value;
+            }
+
+            if (waited.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                throw new TimeoutException($"No email to {address} reached the SMTP sink within 10 s.");
+            }
+
+            // The relay wakes on its own poll interval; checking the Maildir a little more often costs nothing.
+            await Task.Delay(100, cancel);
+        }
+    }
+
+    private static async Task<JsonObject> SubscriberFromApiAsync(FlowthroughApplication app, string token, string userId,
+        CancellationToken cancel)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(app.ServerUrl) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var response = await client.GetAsync(new Uri($"/v1/broadworks/subscribers?userId={Uri.EscapeDataString(userId)}", UriKind.Relative), cancel);
+        response.EnsureSuccessStatusCode();
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancel))!;
+        return body["items"]!.AsArray().Should().ContainSingle().Subject!.AsObject();
+    }
+
+    /// <summary>Best effort: a page that is already gone must not hide the failure that is being reported.</summary>
+    private static async Task FailureScreenshotAsync(IPage page, string path)
+    {
+        try
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        }
+        catch (PlaywrightException)
+        {
+        }
+    }
+
+    /// <summary>Screenshots go to the repository's artifacts folder, wherever the test binaries were built.</summary>
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Flowthrough.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Flowthrough.slnx above {AppContext.BaseDirectory}.");
+    }
+
+    [GeneratedRegex(@"\b\d{6}\b")]
+    private static partial Regex CodePattern();
+}
