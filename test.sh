@@ -202,7 +202,15 @@ run_tests() {
     || code=$?
 
   summary+=("$(printf '%-10s %s' "$provider:" "$(describe_exit_code "$code")")")
-  if [[ $code -ne 0 ]]; then overall=1; fi
+  if [[ $code -ne 0 ]]; then
+    overall=1
+    # The cluster is deleted on exit: keep its log with the results so a server-side failure can be read.
+    if [[ $provider == Postgres && -n ${pg_dir:-} && -f $pg_dir/server.log ]]; then
+      cp "$pg_dir/server.log" "$results/postgres-server.log"
+      echo "PostgreSQL server log (last lines; whole log in ${results#"$repo_root"/}/postgres-server.log):"
+      tail -n 30 "$pg_dir/server.log"
+    fi
+  fi
 }
 
 run_tests Sqlite "$@"

@@ -98,7 +98,7 @@ public sealed class MeModel(
             return Page();
         }
 
-        return await SendAsync(slug, email);
+        return await SendAsync(slug, email, resend: false);
     }
 
     public async Task<IActionResult> OnPostResendAsync(string slug)
@@ -113,15 +113,16 @@ public sealed class MeModel(
             return RedirectToPage(new { slug });
         }
 
-        return await SendAsync(slug, Subscriber.Email);
+        return await SendAsync(slug, Subscriber.Email, resend: true);
     }
 
-    private async Task<IActionResult> SendAsync(string slug, string email)
+    private async Task<IActionResult> SendAsync(string slug, string email, bool resend)
     {
         var result = await verification.SendAsync(Subscriber, Portal.Template, email, HttpContext.RequestAborted);
         if (result.Outcome == SendOutcome.Sent)
         {
-            StatusMessage = text["Email_Sent", EmailVerificationService.Mask(email)];
+            // The code page itself names the address; a resend only needs to say that it happened.
+            StatusMessage = resend ? text["Email_Resent"].Value : null;
             return RedirectToPage(new { slug });
         }
 

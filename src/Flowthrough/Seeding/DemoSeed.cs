@@ -18,6 +18,7 @@ public sealed class DemoSeed(
     IServiceScopeFactory scopes,
     IOptions<SeedOptions> seedOptions,
     IOptions<AppOptions> appOptions,
+    IOptions<Email.EmailOptions> emailOptions,
     TimeProvider time,
     IHostApplicationLifetime lifetime) : IHostedService
 {
@@ -144,6 +145,11 @@ public sealed class DemoSeed(
             {
                 lines.Add($"Provisioning account ({spec.Name}): {options.ProvisioningAccount} / {options.ProvisioningPassword}");
             }
+        }
+
+        if (emailOptions.Value.Mode == Email.EmailMode.Pickup)
+        {
+            lines.Add($"Mailbox: {baseUrl}/dev/mailbox");
         }
 
         lines.Add($"Health: {baseUrl}/healthz");

@@ -40,7 +40,7 @@ public sealed class VerificationTests : IAsyncLifetime
 
         var subscriber = await SubscriberAsync();
         subscriber.Status.Should().Be(SubscriberStatus.PendingEmailValidation);
-        browser.Text.Should().Contain("We sent a code and a link to l***@f***.example").And.Contain("Use a different email");
+        browser.Text.Should().Contain("We sent a 6-digit code to l***@f***.example").And.Contain("Use a different email");
         var (code, link, message) = await portal.LatestMailAsync(subscriber.Id);
         code.Should().MatchRegex(@"^\d{6}$");
         link.Should().StartWith("/activate/verify/");
@@ -129,6 +129,7 @@ public sealed class VerificationTests : IAsyncLifetime
         await browser.OpenAsync(browser.Path);
         await browser.SubmitAsync("form[action*='handler=Resend']");
         browser.Status.Should().Be(HttpStatusCode.OK);
+        browser.Text.Should().Contain("We sent a new email with a new code.");
         var (newCode, _, _) = await portal.LatestMailAsync(subscriber.Id);
 
         if (newCode != oldCode)
