@@ -5,6 +5,7 @@ using Flowthrough.BroadWorks;
 using Flowthrough.Data;
 using Flowthrough.Email;
 using Flowthrough.Operations;
+using Flowthrough.PartnerHub;
 using Flowthrough.Provisioning;
 using Flowthrough.Security;
 using Flowthrough.Seeding;
@@ -24,6 +25,7 @@ builder.Services.AddFlowthroughApi();
 builder.Services.AddLoginThrottle();
 builder.Services.AddBroadWorks();
 builder.Services.AddPortal();
+builder.Services.AddPartnerHub();
 builder.Services.AddOperations();
 
 var app = builder.Build();

@@ -69,19 +69,23 @@ public static class PortalSetup
 
     public static WebApplication MapPortal(this WebApplication app)
     {
-        app.MapGet("/activate/language", (string? culture, string? returnUrl, HttpContext context) =>
-        {
-            var chosen = Cultures.FirstOrDefault(c => c.Name == culture) ?? Cultures[0];
-            context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
-                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
-                new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
-            // Only a local path: the switch must not become an open redirect.
-            var target = returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-                && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) ? returnUrl : "/";
-            return Results.LocalRedirect(target);
-        }).ExcludeFromDescription();
+        // One language choice for the portal and Partner Hub; /activate/language stays for links already mailed.
+        app.MapGet("/language", SetLanguage).ExcludeFromDescription();
+        app.MapGet("/activate/language", SetLanguage).ExcludeFromDescription();
         app.MapRazorPages();
         return app;
+    }
+
+    private static IResult SetLanguage(string? culture, string? returnUrl, HttpContext context)
+    {
+        var chosen = Cultures.FirstOrDefault(c => c.Name == culture) ?? Cultures[0];
+        context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
+            new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
+        // Only a local path: the switch must not become an open redirect.
+        var target = returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) ? returnUrl : "/";
+        return Results.LocalRedirect(target);
     }
 
     public static Guid? SubscriberId(this ClaimsPrincipal user) =>

@@ -1,0 +1,76 @@
+using System.Security.Claims;
+using Flowthrough.Partners;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+
+namespace Flowthrough.PartnerHub;
+
+/// <summary>
+/// Partner Hub: cookie sign-in for partner admins, every page under /PartnerHub authorized by folder so that a
+/// new page is never open by accident, and a read-only role that no mutating handler serves.
+/// </summary>
+public static class PartnerHubSetup
+{
+    public const string Scheme = "PartnerHub";
+    public const string Policy = "PartnerAdmin";
+    public const string AdminClaim = "admin";
+    public const string PartnerClaim = "partner";
+    public const string RoleClaim = "role";
+
+    public static IServiceCollection AddPartnerHub(this IServiceCollection services)
+    {
+        services.AddAuthentication().AddCookie(Scheme, o =>
+        {
+            o.Cookie.Name = "flowthrough.hub";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            o.LoginPath = "/partner/signin";
+            o.AccessDeniedPath = "/partner/denied";
+        });
+        services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.AddAuthenticationSchemes(Scheme)
+            .RequireClaim(AdminClaim).RequireClaim(PartnerClaim));
+        services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o =>
+        {
+            o.Conventions.AuthorizeFolder("/PartnerHub", Policy);
+            o.Conventions.AllowAnonymousToPage("/PartnerHub/SignIn");
+            // Customers → Onboarding templates reaches the same list as Settings → BroadWorks Calling.
+            o.Conventions.AddPageRoute("/PartnerHub/Templates/Index", "/partner/customers/templates");
+            o.Conventions.AddFolderApplicationModelConvention("/PartnerHub",
+                model => model.Filters.Add(new ReadOnlyAdminFilter()));
+        });
+        return services;
+    }
+
+    public static Guid PartnerId(this ClaimsPrincipal user) =>
+        Guid.Parse(user.FindFirstValue(PartnerClaim) ?? throw new InvalidOperationException("Not a partner admin."));
+
+    public static Guid AdminId(this ClaimsPrincipal user) =>
+        Guid.Parse(user.FindFirstValue(AdminClaim) ?? throw new InvalidOperationException("Not a partner admin."));
+
+    public static bool IsReadOnly(this ClaimsPrincipal user) =>
+        user.FindFirstValue(RoleClaim) == nameof(PartnerAdminRole.ReadOnly);
+
+    /// <summary>A read-only admin sees everything and changes nothing: every POST but signing out is refused.</summary>
+    private sealed class ReadOnlyAdminFilter : IAsyncPageFilter
+    {
+        public Task OnPageHandlerSelectionAsync(PageHandlerSelectedContext context) => Task.CompletedTask;
+
+        public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context,
+            PageHandlerExecutionDelegate next)
+        {
+            var request = context.HttpContext.Request;
+            if (HttpMethods.IsPost(request.Method) && context.HttpContext.User.IsReadOnly()
+                && context.HandlerMethod?.Name != "SignOut")
+            {
+                context.Result = new StatusCodeResult(StatusCodes.Status403Forbidden);
+                return;
+            }
+
+            await next();
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using Flowthrough.Data;
+using Flowthrough.Operations;
+using Flowthrough.Templates;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Flowthrough.PartnerHub.Templates;
+
+/// <summary>One template: its settings, the derived IDs and links, and the User Verification section.</summary>
+public sealed class DetailsModel(FlowthroughDbContext db, IOptions<AppOptions> app) : PageModel
+{
+    public OnboardingTemplate Template { get; private set; } = null!;
+
+    public string ClusterName { get; private set; } = "";
+
+    public string AdapterUrl => $"{app.Value.BaseUrl}/bridge/{Template.ProvisioningId}";
+
+    public string ShareLink => $"{app.Value.BaseUrl}/activate/{Template.ActivationSlug}";
+
+    public async Task<IActionResult> OnGetAsync(Guid id)
+    {
+        var partnerId = User.PartnerId();
+        var template = await db.Templates.AsNoTracking()
+            .FirstOrDefaultAsync(t => t.Id == id && t.PartnerId == partnerId, HttpContext.RequestAborted);
+        if (template is null)
+        {
+            return NotFound();
+        }
+
+        Template = template;
+        ClusterName = await db.Clusters.Where(c => c.Id == template.ClusterId).Select(c => c.Name)
+            .FirstOrDefaultAsync(HttpContext.RequestAborted) ?? "";
+        return Page();
+    }
+}
