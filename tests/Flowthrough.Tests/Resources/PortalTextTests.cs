@@ -4,7 +4,10 @@ using Flowthrough.Tests.Subscribers;
 
 namespace Flowthrough.Tests.Resources;
 
-/// <summary>Every portal string exists in English and in Polish, and every key the pages use exists.</summary>
+/// <summary>
+/// Every portal and Partner Hub string exists in English and in Polish (each resource file against its .pl
+/// twin), and every key the pages use exists.
+/// </summary>
 public sealed partial class PortalTextTests
 {
     private static readonly string Source = Path.Combine(ErrorCatalogTests.RepositoryRoot(), "src", "Flowthrough");
@@ -13,14 +16,19 @@ public sealed partial class PortalTextTests
         XDocument.Load(Path.Combine(Source, "Resources", file)).Root!.Elements("data")
             .ToDictionary(d => d.Attribute("name")!.Value, d => d.Element("value")!.Value);
 
-    [GeneratedRegex("""\b(?:L|text)\["([A-Za-z_]+)"\s*[,\]]""")]
+    [GeneratedRegex("""\b(?:L|H|D|text)\["([A-Za-z_]+)"\s*[,\]]""")]
     private static partial Regex KeyUse();
 
-    [Fact]
-    public void English_and_polish_hold_the_same_keys_and_no_empty_text()
+    public static TheoryData<string> ResourceFiles() =>
+        [.. Directory.EnumerateFiles(Path.Combine(Source, "Resources"), "*.resx")
+            .Select(Path.GetFileName).Where(f => !f!.EndsWith(".pl.resx", StringComparison.Ordinal)).Select(f => f!)];
+
+    [Theory]
+    [MemberData(nameof(ResourceFiles))]
+    public void English_and_polish_hold_the_same_keys_and_no_empty_text(string file)
     {
-        var english = Read("Activation.PortalText.resx");
-        var polish = Read("Activation.PortalText.pl.resx");
+        var english = Read(file);
+        var polish = Read(file.Replace(".resx", ".pl.resx", StringComparison.Ordinal));
 
         english.Keys.Should().BeEquivalentTo(polish.Keys);
         english.Values.Should().NotContain(v => string.IsNullOrWhiteSpace(v));
@@ -36,7 +44,7 @@ public sealed partial class PortalTextTests
     [Fact]
     public void Every_key_the_pages_use_exists()
     {
-        var english = Read("Activation.PortalText.resx");
+        var english = ResourceFiles().SelectMany(f => Read(f.Data)).Select(p => p.Key).ToHashSet();
         var used = Directory.EnumerateFiles(Source, "*.cs*", SearchOption.AllDirectories)
             .Where(f => f.EndsWith(".cshtml", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
@@ -45,7 +53,7 @@ public sealed partial class PortalTextTests
             .ToList();
 
         used.Should().NotBeEmpty();
-        used.Should().OnlyContain(key => english.ContainsKey(key));
+        used.Should().OnlyContain(key => english.Contains(key));
     }
 
     [Fact]
