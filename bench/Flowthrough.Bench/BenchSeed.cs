@@ -76,12 +76,24 @@ public static class BenchSeed
 
     private static async Task CopyAsync(NpgsqlConnection connection, Guid partnerId, OnboardingTemplate template, int count, DateTime now)
     {
-        await using var writer = await connection.BeginBinaryImportAsync("""
+        await using (var writer = await connection.BeginBinaryImportAsync("""
             COPY "Subscribers" ("Id", "PartnerId", "TemplateId", "ProvisioningId", "UserId", "SpEnterpriseId", "FirstName",
               "LastName", "Email", "NormalizedEmail", "EmailTrusted", "PrimaryPhoneNumber", "Package", "Status", "ErrorCode",
               "ErrorDescription", "Created", "LastStatusChange", "SelfActivated", "Source", "Attempts", "Version")
             FROM STDIN (FORMAT BINARY)
-            """);
+            """))
+        {
+            await WriteRowsAsync(writer, partnerId, template, count, now);
+            await writer.CompleteAsync();
+        }
+
+        await using var analyze = new NpgsqlCommand("ANALYZE \"Subscribers\"", connection);
+        await analyze.ExecuteNonQueryAsync();
+    }
+
+    private static async Task WriteRowsAsync(NpgsqlBinaryImporter writer, Guid partnerId, OnboardingTemplate template, int count,
+        DateTime now)
+    {
         for (var i = 0; i < count; i++)
         {
             var r = Row(i, now);
@@ -118,10 +130,6 @@ public static class BenchSeed
             await writer.WriteAsync(0, NpgsqlDbType.Integer);
             await writer.WriteAsync(0, NpgsqlDbType.Integer);
         }
-
-        await writer.CompleteAsync();
-        await using var analyze = new NpgsqlCommand("ANALYZE \"Subscribers\"", connection);
-        await analyze.ExecuteNonQueryAsync();
     }
 
     private static async Task InsertAsync(SqliteConnection connection, Guid partnerId, OnboardingTemplate template, int count, DateTime now)
