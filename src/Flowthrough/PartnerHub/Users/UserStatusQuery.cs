@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Linq.Expressions;
+using System.Text;
+using System.Text.RegularExpressions;
+using Flowthrough.Subscribers;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Flowthrough.PartnerHub.Users;
+
+/// <summary>One row of the User Status view and of its export.</summary>
+public sealed record UserStatusRow(
+    Guid Id,
+    long Seq,
+    int Version,
+    string UserId,
+    string FirstName,
+    string LastName,
+    string? Email,
+    SubscriberPackage Package,
+    SubscriberStatus Status,
+    DateTime Created,
+    DateTime LastStatusChange,
+    int Attempts,
+    DateTime? NextAttemptAt,
+    int? ErrorCode,
+    string? ErrorDescription,
+    bool SelfActivated,
+    string SpEnterpriseId)
+{
+    public string Name => $"{FirstName} {LastName}";
+
+    /// <summary>How an admin names the user in messages: name and BroadWorks ID.</summary>
+    public string Label => $"{FirstName} {LastName} ({UserId})";
+}
+
+/// <summary>
+/// The view's filters (search, status, Exclude provisioned users, sort) and keyset paging. Every query is bounded by
+/// partner and template, so it runs on the (PartnerId, TemplateId, Seq) index, or (PartnerId, Status, Seq) when a
+/// status is chosen; a page is a range read of at most <see cref="PageSize"/> + 1 rows after the cursor: no OFFSET
+/// and no COUNT per page.
+/// </summary>
+public sealed partial class UserStatusQuery
+{
+    public const int PageSize = 50;
+
+    public const string SortChanged = "changed";
+    public const string SortUserId = "userid";
+
+    /// <summary>Status filter values: the UI words' groups and each exact API status.</summary>
+    public const string Pending = "pending";
+    public const string InProgress = "in_progress";
+
+    /// <summary>Search: BroadWorks ID prefix, name prefix, email prefix, or a portal reference FT-XXXXXXXX.</summary>
+    public string? Q { get; set; }
+
+    public string? Status { get; set; }
+
+    /// <summary>Exclude provisioned users (Additional view options).</summary>
+    public bool Exclude { get; set; }
+
+    public string? Sort { get; set; }
+
+    public string? Dir { get; set; }
+
+    /// <summary>Cursor: the page starts after this row (Next).</summary>
+    public string? After { get; set; }
+
+    /// <summary>Cursor: the page ends before this row (Previous).</summary>
+    public string? Before { get; set; }
+
+    /// <summary>The row projection shared by the view and the export.</summary>
+    public static readonly Expression<Func<Subscriber, UserStatusRow>> ToRow = s => new UserStatusRow(
+        s.Id, s.Seq, s.Version, s.UserId, s.FirstName, s.LastName, s.Email, s.Package, s.Status, s.Created,
+        s.LastStatusChange, s.Attempts, s.NextAttemptAt, s.ErrorCode, s.ErrorDescription, s.SelfActivated,
+        s.SpEnterpriseId);
+
+    public bool ByUserId => string.Equals(Sort, SortUserId, StringComparison.Ordinal);
+
+    public bool Ascending => string.Equals(Dir, "asc", StringComparison.Ordinal);
+
+    [GeneratedRegex("^FT-([0-9A-Fa-f]{8})$")]
+    private static partial Regex ReferencePattern();
+
+    /// <summary>The statuses the status filter and the toggle leave in; null when every status is in.</summary>
+    public IReadOnlyList<SubscriberStatus>? Statuses()
+    {
+        IEnumerable<SubscriberStatus>? chosen = Status switch
+        {
+            null or "" => null,
+            Pending => [SubscriberStatus.PendingEmailInput, SubscriberStatus.PendingEmailValidation,
+                SubscriberStatus.PendingUserMigration],
+            InProgress => [SubscriberStatus.Provisioning, SubscriberStatus.Updating],
+            _ when WireValues.TryParseStatus(Status, out var one) => [one],
+            _ => null,
+        };
+        if (Exclude)
+        {
+            chosen = (chosen ?? Enum.GetValues<SubscriberStatus>()).Where(s => s != SubscriberStatus.Provisioned);
+        }
+
+        return chosen?.ToList();
+    }
+
+    // The string calls below are translated to SQL (lower(), LIKE, <, >), where culture and StringComparison overloads
+    // do not exist; the analyzers' advice is for strings in memory.
+#pragma warning disable CA1304, CA1309, CA1311, CA1862
+
+    /// <summary>The filtered rows of one template, in no particular order.</summary>
+    public IQueryable<Subscriber> Filter(IQueryable<Subscriber> subscribers, Guid partnerId, Guid templateId)
+    {
+        ArgumentNullException.ThrowIfNull(subscribers);
+        var query = subscribers.Where(s => s.PartnerId == partnerId && s.TemplateId == templateId);
+        if (Statuses() is { } statuses)
+        {
+            query = statuses.Count == 1
+                ? query.Where(s => s.Status == statuses[0])
+                : query.Where(s => statuses.Contains(s.Status));
+        }
+
+        var term = Q?.Trim();
+        if (string.IsNullOrEmpty(term))
+        {
+            return query;
+        }
+
+        if (ReferencePattern().Match(term) is { Success: true } reference)
+        {
+            // The reference is the id's last 8 hex digits (MeModel.ReferenceOf); the same in both text forms.
+            var suffix = reference.Groups[1].Value.ToLowerInvariant();
+            return query.Where(s => s.Id.ToString().ToLower().EndsWith(suffix));
+        }
+
+        var lower = term.ToLowerInvariant();
+        if (term.Contains('@', StringComparison.Ordinal))
+        {
+            return query.Where(s => s.UserId.StartsWith(term) || s.NormalizedEmail!.StartsWith(lower));
+        }
+
+        // SQLite's lower() folds ASCII only: the term as typed also matches names such as "Łódź".
+        return query.Where(s => s.UserId.StartsWith(term)
+            || s.FirstName.StartsWith(term) || s.LastName.StartsWith(term)
+            || s.FirstName.ToLower().StartsWith(lower) || s.LastName.ToLower().StartsWith(lower)
+            || (s.FirstName + " " + s.LastName).ToLower().StartsWith(lower)
+            || s.NormalizedEmail!.StartsWith(lower));
+    }
+
+    /// <summary>The view's order; <paramref name="reverse"/> walks backwards from a Previous cursor.</summary>
+    public IQueryable<Subscriber> Order(IQueryable<Subscriber> query, bool reverse = false)
+    {
+        var ascending = Ascending != reverse;
+        if (ByUserId)
+        {
+            // BroadWorks IDs are unique per partner ((PartnerId, UserId) index): the ID alone is a total order.
+            return ascending ? query.OrderBy(s => s.UserId) : query.OrderByDescending(s => s.UserId);
+        }
+
+        return ascending
+            ? query.OrderBy(s => s.LastStatusChange).ThenBy(s => s.Seq)
+            : query.OrderByDescending(s => s.LastStatusChange).ThenByDescending(s => s.Seq);
+    }
+
+    /// <summary>Rows strictly past <paramref name="cursor"/> in the view's order (or before it when reversed).</summary>
+    public IQueryable<Subscriber> Past(IQueryable<Subscriber> query, Cursor cursor, bool reverse)
+    {
+        ArgumentNullException.ThrowIfNull(cursor);
+        var forward = Ascending != reverse;
+        if (ByUserId)
+        {
+            var id = cursor.Key;
+            return forward
+                ? query.Where(s => string.Compare(s.UserId, id) > 0)
+                : query.Where(s => string.Compare(s.UserId, id) < 0);
+        }
+
+        var at = new DateTime(long.Parse(cursor.Key, CultureInfo.InvariantCulture), DateTimeKind.Utc);
+        var seq = cursor.Seq;
+        return forward
+            ? query.Where(s => s.LastStatusChange > at || (s.LastStatusChange == at && s.Seq > seq))
+            : query.Where(s => s.LastStatusChange < at || (s.LastStatusChange == at && s.Seq < seq));
+    }
+
+#pragma warning restore CA1304, CA1309, CA1311, CA1862
+
+    public Cursor CursorOf(UserStatusRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return new Cursor(ByUserId ? row.UserId : row.LastStatusChange.Ticks.ToString(CultureInfo.InvariantCulture),
+            row.Seq);
+    }
+
+    /// <summary>The query string of this view with the given cursor (or none): links and redirects keep the filters.</summary>
+    public Dictionary<string, string?> RouteValues(string? after = null, string? before = null) => new()
+    {
+        ["q"] = string.IsNullOrWhiteSpace(Q) ? null : Q,
+        ["status"] = string.IsNullOrEmpty(Status) ? null : Status,
+        ["exclude"] = Exclude ? "true" : null,
+        ["sort"] = string.IsNullOrEmpty(Sort) ? null : Sort,
+        ["dir"] = string.IsNullOrEmpty(Dir) ? null : Dir,
+        ["after"] = after,
+        ["before"] = before,
+    };
+
+    public string QueryString(string? after = null, string? before = null)
+    {
+        var values = RouteValues(after, before).Where(p => p.Value is not null).ToList();
+        return values.Count == 0 ? "" : QueryHelpers.AddQueryString("", values);
+    }
+
+    /// <summary>A position in the order: the sort key and Seq of the row, opaque in URLs.</summary>
+    public sealed record Cursor(string Key, long Seq)
+    {
+        public string Encode() =>
+            WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes($"{Seq.ToString(CultureInfo.InvariantCulture)}|{Key}"));
+
+        public static Cursor? Decode(string? token, bool byUserId)
+        {
+            if (string.IsNullOrEmpty(token))
+            {
+                return null;
+            }
+
+            try
+            {
+                var text = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(token));
+                var bar = text.IndexOf('|', StringComparison.Ordinal);
+                if (bar < 1 || !long.TryParse(text.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture,
+                        out var seq))
+                {
+                    return null;
+                }
+
+                var key = text[(bar + 1)..];
+                // A cursor from the other sort order is not a position in this one: start over.
+                return byUserId || long.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out _)
+                    ? new Cursor(key, seq)
+                    : null;
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,295 @@
+using System.Net;
+using Flowthrough.Activation;
+using Flowthrough.Subscribers;
+using Microsoft.EntityFrameworkCore;
+using static Flowthrough.Tests.PartnerHub.Users.UserStatusSeed;
+
+namespace Flowthrough.Tests.PartnerHub.Users;
+
+public sealed class UserStatusActionTests : IAsyncLifetime
+{
+    private HubFixture hub = null!;
+
+    public async ValueTask InitializeAsync() => hub = await HubFixture.StartAsync(fakeTime: true);
+
+    public async ValueTask DisposeAsync() => await hub.DisposeAsync();
+
+    private TestPartner P => hub.Partner;
+
+    private DateTime Now => hub.App.Time!.GetUtcNow().UtcDateTime;
+
+    private static string Form(string userId, string action) => $"tr[data-user-id='{userId}'] form.action-{action}";
+
+    private async Task<Subscriber> LoadAsync(Guid id)
+    {
+        await using var db = hub.App.CreateDbContext();
+        return await db.Subscribers.AsNoTracking().SingleAsync(s => s.Id == id);
+    }
+
+    private async Task<List<SubscriberEvent>> EventsAsync(Guid id)
+    {
+        await using var db = hub.App.CreateDbContext();
+        return await db.SubscriberEvents.Where(e => e.SubscriberId == id).OrderBy(e => e.Id).ToListAsync();
+    }
+
+    private async Task<List<Partners.AdminAuditEvent>> AuditAsync()
+    {
+        await using var db = hub.App.CreateDbContext();
+        return await db.AdminAuditEvents.Where(a => a.PartnerId == P.Partner.Id).OrderBy(a => a.Id).ToListAsync();
+    }
+
+    [Fact]
+    public async Task Retry_activation_onboards_with_a_trusted_email_and_keeps_the_filters()
+    {
+        var failed = Failed(P, "err1", Start);
+        await AddAsync(hub, failed, Failed(P, "err2", Start.AddHours(1)));
+        var browser = await hub.SignInAsync();
+        await browser.OpenAsync($"{UsersPath(hub)}?status=error&sort=userid&dir=asc");
+
+        await browser.SubmitAsync(Form("err1", "retry"), new Dictionary<string, string> { ["email"] = "  ewa@work.example " });
+
+        browser.Status.Should().Be(HttpStatusCode.OK);
+        browser.Path.Should().Be(UsersPath(hub));
+        browser.LastResponse!.RequestMessage!.RequestUri!.Query.Should().Be("?status=error&sort=userid&dir=asc");
+        browser.Document.QuerySelector(".notice")!.TextContent.Should()
+            .Be("Activation of Jan Kowalski (err1) was retried with ewa@work.example; provisioning has started.");
+        ShownUserIds(browser).Should().Equal("err2");
+
+        var saved = await LoadAsync(failed.Id);
+        saved.Status.Should().Be(SubscriberStatus.Provisioning);
+        saved.Email.Should().Be("ewa@work.example");
+        saved.EmailTrusted.Should().BeTrue();
+        saved.NextAttemptAt.Should().Be(Now);
+        saved.ErrorCode.Should().BeNull();
+        var retry = (await EventsAsync(failed.Id)).Last();
+        retry.Kind.Should().Be("retry_activation");
+        retry.Actor.Should().Be($"admin:{hub.Admin.Id}");
+        retry.FromStatus.Should().Be("error");
+        retry.ToStatus.Should().Be("provisioning");
+        var audit = (await AuditAsync()).Single();
+        audit.Action.Should().Be("retry_activation");
+        audit.AdminId.Should().Be(hub.Admin.Id);
+        audit.Target.Should().Be($"subscriber:{failed.Id}");
+    }
+
+    [Fact]
+    public async Task Retry_activation_with_an_invalid_email_says_so_and_changes_nothing()
+    {
+        var pending = Pending(P, "pend1", Start);
+        await AddAsync(hub, pending);
+        var browser = await hub.SignInAsync(language: "pl");
+        await browser.OpenAsync(UsersPath(hub));
+
+        await browser.SubmitAsync(Form("pend1", "retry"), new Dictionary<string, string> { ["email"] = "not an email" });
+
+        browser.Status.Should().Be(HttpStatusCode.OK);
+        browser.Document.QuerySelector("#retry-error")!.TextContent.Should().Be("Wprowadź prawidłowy adres e-mail.");
+        browser.Document.QuerySelector("tr[data-user-id='pend1'] details.menu")!.HasAttribute("open").Should().BeTrue();
+        (await LoadAsync(pending.Id)).Status.Should().Be(SubscriberStatus.PendingEmailInput);
+        (await AuditAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Retry_activation_is_disabled_with_a_reason_for_provisioned_and_in_progress_users()
+    {
+        var provisioned = Provisioned(P, "prov1", Start);
+        await AddAsync(hub, provisioned, InProgress(P, "prog1", Start));
+        var browser = await hub.SignInAsync();
+        await browser.OpenAsync(UsersPath(hub));
+
+        browser.Document.QuerySelector($"{Form("prov1", "retry")} fieldset")!.HasAttribute("disabled").Should().BeTrue();
+        browser.Document.QuerySelector($"{Form("prov1", "retry")} .why")!.TextContent.Should().Be("The user is already provisioned.");
+        browser.Document.QuerySelector($"{Form("prog1", "retry")} .why")!.TextContent.Should()
+            .Be("Provisioning is in progress; wait until it finishes.");
+        browser.Document.QuerySelector($"{Form("prog1", "package")} fieldset")!.HasAttribute("disabled").Should().BeTrue();
+        browser.Document.QuerySelector($"{Form("prov1", "package")} fieldset")!.HasAttribute("disabled").Should().BeFalse();
+
+        // A forged post is refused by the status check, with a message rather than an error page.
+        await browser.SubmitAsync(Form("prov1", "retry"), new Dictionary<string, string> { ["email"] = "a@b.example" });
+        browser.Status.Should().Be(HttpStatusCode.OK);
+        browser.Document.QuerySelector(".notice")!.TextContent.Should().Contain("(provisioned) does not allow this action");
+        (await LoadAsync(provisioned.Id)).Status.Should().Be(SubscriberStatus.Provisioned);
+    }
+
+    [Fact]
+    public async Task Delete_user_removes_the_row_keeps_the_timeline_and_the_user_can_onboard_again()
+    {
+        var failed = Failed(P, "gone", Start, "Ewa", "Zielińska");
+        await AddAsync(hub, failed);
+        var browser = await hub.SignInAsync();
+        await browser.OpenAsync($"{UsersPath(hub)}?exclude=true");
+        browser.Document.QuerySelector("tr[data-user-id='gone'] .confirm-text")!.TextContent.Should()
+            .Be("Delete Ewa Zielińska (gone)? The timeline is kept and the user can onboard again.");
+
+        await browser.SubmitAsync(Form("gone", "delete"));
+
+        browser.LastResponse!.RequestMessage!.RequestUri!.Query.Should().Be("?exclude=true");
+        browser.Document.QuerySelector(".notice")!.TextContent.Should()
+            .Be("Ewa Zielińska (gone) was deleted. The timeline is kept and the user can onboard again.");
+        ShownUserIds(browser).Should().BeEmpty();
+        await using (var db = hub.App.CreateDbContext())
+        {
+            (await db.Subscribers.AnyAsync(s => s.Id == failed.Id)).Should().BeFalse();
+        }
+
+        var deleted = (await EventsAsync(failed.Id)).Last();
+        deleted.Kind.Should().Be("deleted");
+        deleted.Actor.Should().Be($"admin:{hub.Admin.Id}");
+        (await AuditAsync()).Single().Action.Should().Be("delete_user");
+
+        var again = InProgress(P, "gone", Now);
+        await AddAsync(hub, again);
+        await browser.OpenAsync(UsersPath(hub));
+        ShownUserIds(browser).Should().Equal("gone");
+    }
+
+    [Fact]
+    public async Task Change_package_type_sends_a_provisioned_user_through_updating()
+    {
+        var provisioned = Provisioned(P, "prov1", Start);
+        var pending = Pending(P, "pend1", Start);
+        await AddAsync(hub, provisioned, pending);
+        var browser = await hub.SignInAsync();
+        await browser.OpenAsync(UsersPath(hub));
+        var options = browser.Document.QuerySelectorAll($"{Form("prov1", "package")} option").ToList();
+        options.Select(o => o.GetAttribute("value")).Should().Equal("softphone", "basic", "standard", "premium");
+        options.Single(o => o.HasAttribute("selected")).TextContent.Should().Be("Basic (current)");
+
+        await browser.SubmitAsync(Form("prov1", "package"), new Dictionary<string, string> { ["package"] = "premium" });
+
+        browser.Document.QuerySelector(".notice")!.TextContent.Should()
+            .Be("The package type of Jan Kowalski (prov1) is now Premium; the change is being provisioned.");
+        var saved = await LoadAsync(provisioned.Id);
+        saved.Package.Should().Be(SubscriberPackage.Premium);
+        saved.Status.Should().Be(SubscriberStatus.Updating);
+        saved.NextAttemptAt.Should().Be(Now);
+        var changed = (await EventsAsync(provisioned.Id)).Last();
+        changed.Kind.Should().Be("details_changed");
+        changed.ToStatus.Should().Be("updating");
+        changed.Data.Should().Contain("premium");
+        browser.Document.QuerySelector("tr[data-user-id='prov1'] td.status")!.TextContent.Should().Contain("In progress");
+
+        await browser.SubmitAsync(Form("pend1", "package"), new Dictionary<string, string> { ["package"] = "standard" });
+        browser.Document.QuerySelector(".notice")!.TextContent.Should().Be("The package type of Jan Kowalski (pend1) is now Standard.");
+        (await LoadAsync(pending.Id)).Should().Match<Subscriber>(s =>
+            s.Package == SubscriberPackage.Standard && s.Status == SubscriberStatus.PendingEmailInput);
+        (await AuditAsync()).Select(a => a.Action).Should().Equal("change_package", "change_package");
+    }
+
+    [Fact]
+    public async Task Copy_error_text_holds_code_description_reference_and_time_and_is_disabled_without_an_error()
+    {
+        var failed = Failed(P, "err1", Start);
+        await AddAsync(hub, failed, Pending(P, "pend1", Start));
+        var browser = await hub.SignInAsync();
+        await browser.OpenAsync(UsersPath(hub));
+
+        var copy = browser.Document.QuerySelector("tr[data-user-id='err1'] button.copy-error")!;
+        copy.HasAttribute("disabled").Should().BeFalse();
+        copy.GetAttribute("data-copy-text").Should().Be(
+            $"Error 7002: {ErrorCatalog.EmailInOtherOrganization.English}\n" +
+            $"Reference: {MeModel.ReferenceOf(failed.Id)}\nTime: 2026-11-20T08:00:00.000Z");
+        var none = browser.Document.QuerySelector("tr[data-user-id='pend1'] .action-copy")!;
+        none.QuerySelector("button")!.HasAttribute("disabled").Should().BeTrue();
+        none.QuerySelector("button")!.HasAttribute("data-copy-text").Should().BeFalse();
+        none.QuerySelector(".why")!.TextContent.Should().Be("The user has no error.");
+
+        var polish = await hub.SignInAsync(language: "pl");
+        await polish.OpenAsync(UsersPath(hub));
+        polish.Document.QuerySelector("tr[data-user-id='err1'] button.copy-error")!.GetAttribute("data-copy-text").Should()
+            .StartWith($"Błąd 7002: {ErrorCatalog.EmailInOtherOrganization.Polish}\nNumer referencyjny: FT-");
+    }
+
+    [Fact]
+    public async Task A_change_made_meanwhile_is_reported_not_overwritten()
+    {
+        var failed = Failed(P, "err1", Start);
+        await AddAsync(hub, failed);
+        var browser = await hub.SignInAsync();
+        await browser.OpenAsync(UsersPath(hub));
+        await using (var db = hub.App.CreateDbContext())
+        {
+            var s = await db.Subscribers.SingleAsync(x => x.Id == failed.Id);
+            s.TryAgain(emailWasTheProblem: true, Actors.Subscriber, Start.AddHours(1));
+            await db.SaveChangesAsync();
+        }
+
+        await browser.SubmitAsync(Form("err1", "retry"), new Dictionary<string, string> { ["email"] = "x@work.example" });
+
+        browser.Status.Should().Be(HttpStatusCode.OK);
+        browser.Document.QuerySelector(".notice")!.TextContent.Should().StartWith("Jan Kowalski (err1) was changed by someone else");
+        (await LoadAsync(failed.Id)).Status.Should().Be(SubscriberStatus.PendingEmailInput);
+
+        // The delete form still carries the old version too.
+        await browser.OpenAsync(UsersPath(hub));
+        var stale = browser.Document.QuerySelector($"{Form("err1", "delete")} input[name=version]")!.GetAttribute("value")!;
+        await using (var db = hub.App.CreateDbContext())
+        {
+            var s = await db.Subscribers.SingleAsync(x => x.Id == failed.Id);
+            s.SubmitEmail("late@work.example", Actors.Subscriber, Start.AddHours(2));
+            await db.SaveChangesAsync();
+        }
+
+        await browser.SubmitAsync(Form("err1", "delete"), new Dictionary<string, string> { ["version"] = stale });
+        browser.Document.QuerySelector(".notice")!.TextContent.Should().Contain("was changed by someone else");
+        (await LoadAsync(failed.Id)).Status.Should().Be(SubscriberStatus.PendingEmailValidation);
+        (await AuditAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_read_only_admin_sees_disabled_actions_and_every_action_post_is_403()
+    {
+        var failed = Failed(P, "err1", Start);
+        await AddAsync(hub, failed);
+        var browser = await hub.SignInAsync(hub.ReadOnlyAdmin);
+        await browser.OpenAsync(UsersPath(hub));
+
+        foreach (var action in new[] { "retry", "delete", "package" })
+        {
+            browser.Document.QuerySelector($"{Form("err1", action)} fieldset")!.HasAttribute("disabled").Should().BeTrue(action);
+            browser.Document.QuerySelector($"{Form("err1", action)} .why")!.TextContent.Should()
+                .Be("Read-only admins cannot change users.");
+        }
+
+        // Copying changes nothing: a read-only admin may copy the error text.
+        browser.Document.QuerySelector("tr[data-user-id='err1'] button.copy-error")!.HasAttribute("disabled").Should().BeFalse();
+
+        foreach (var (action, values) in new[]
+                 {
+                     ("retry", new Dictionary<string, string> { ["email"] = "a@work.example" }),
+                     ("delete", new Dictionary<string, string>()),
+                     ("package", new Dictionary<string, string> { ["package"] = "premium" }),
+                 })
+        {
+            await browser.OpenAsync(UsersPath(hub));
+            await browser.SubmitAsync(Form("err1", action), values);
+            browser.Status.Should().Be(HttpStatusCode.Forbidden, action);
+        }
+
+        var saved = await LoadAsync(failed.Id);
+        saved.Status.Should().Be(SubscriberStatus.Error);
+        saved.Package.Should().Be(SubscriberPackage.Basic);
+        (await AuditAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Another_partners_subscriber_is_404_through_any_action()
+    {
+        var other = await hub.App.CreatePartnerAsync();
+        var foreign = Failed(other, "foreign", Start);
+        await AddAsync(hub, Failed(P, "mine", Start), foreign);
+        var browser = await hub.SignInAsync();
+
+        foreach (var action in new[] { "retry", "delete", "package" })
+        {
+            await browser.OpenAsync(UsersPath(hub));
+            await browser.SubmitAsync(Form("mine", action), new Dictionary<string, string>
+            {
+                ["subscriberId"] = foreign.Id.ToString(), ["email"] = "a@work.example", ["package"] = "premium",
+            });
+            browser.Status.Should().Be(HttpStatusCode.NotFound, action);
+        }
+
+        (await LoadAsync(foreign.Id)).Status.Should().Be(SubscriberStatus.Error);
+    }
+}
