@@ -3,7 +3,7 @@ using Flowthrough.Clusters;
 using Flowthrough.Tests.Simulator;
 using Microsoft.EntityFrameworkCore;
 
-namespace Flowthrough.Tests.PartnerHub.Clusters;
+namespace Flowthrough.Tests.PartnerHub;
 
 /// <summary>BroadWorks clusters: list, add, edit, and Test connection against the simulator's Xsi-Actions.</summary>
 public sealed class ClustersTests : IAsyncLifetime

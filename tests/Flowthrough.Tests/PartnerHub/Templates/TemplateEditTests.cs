@@ -6,7 +6,7 @@ using Flowthrough.Templates;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
-namespace Flowthrough.Tests.PartnerHub.Templates;
+namespace Flowthrough.Tests.PartnerHub;
 
 /// <summary>The template form: every field of the wizard, its checks in both languages, the write-only password.</summary>
 public sealed class TemplateEditTests : IAsyncLifetime

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using Flowthrough.Partners;
 using Microsoft.EntityFrameworkCore;
 
-namespace Flowthrough.Tests.PartnerHub.Tokens;
+namespace Flowthrough.Tests.PartnerHub;
 
 /// <summary>API tokens: the secret is shown once and works against the REST API until revoked.</summary>
 public sealed class TokensTests : IAsyncLifetime
