@@ -156,6 +156,9 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
             e.HasIndex(s => new { s.PartnerId, s.SpEnterpriseId, s.Seq });
             e.HasIndex(s => new { s.PartnerId, s.NormalizedEmail });
             e.HasIndex(s => new { s.PartnerId, s.LastStatusChange });
+            // Partner Hub's User Status sorts one template by last change or by BroadWorks ID, a page at a time.
+            e.HasIndex(s => new { s.PartnerId, s.TemplateId, s.LastStatusChange, s.Seq });
+            e.HasIndex(s => new { s.PartnerId, s.TemplateId, s.UserId });
             e.HasIndex(s => s.PersonId);
             e.HasIndex(s => new { s.OrganizationId, s.BlockedReason });
             // Without this partial index the claim walks the primary key and slows as work completes (DESIGN §7).

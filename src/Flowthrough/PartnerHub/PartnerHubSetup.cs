@@ -39,6 +39,8 @@ public static class PartnerHubSetup
             o.Conventions.AllowAnonymousToPage("/PartnerHub/SignIn");
             // Customers → Onboarding templates reaches the same list as Settings → BroadWorks Calling.
             o.Conventions.AddPageRoute("/PartnerHub/Templates/Index", "/partner/customers/templates");
+            // One form creates and edits a template.
+            o.Conventions.AddPageRoute("/PartnerHub/Templates/Edit", "/partner/templates/new");
             o.Conventions.AddFolderApplicationModelConvention("/PartnerHub",
                 model => model.Filters.Add(new ReadOnlyAdminFilter()));
         });

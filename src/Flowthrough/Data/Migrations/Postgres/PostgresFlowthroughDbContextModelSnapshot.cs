@@ -634,6 +634,10 @@ namespace Flowthrough.Data.Migrations.Postgres
 
                     b.HasIndex("PartnerId", "TemplateId", "Seq");
 
+                    b.HasIndex("PartnerId", "TemplateId", "UserId");
+
+                    b.HasIndex("PartnerId", "TemplateId", "LastStatusChange", "Seq");
+
                     b.ToTable("Subscribers");
                 });
 

@@ -621,6 +621,10 @@ namespace Flowthrough.Data.Migrations.Sqlite
 
                     b.HasIndex("PartnerId", "TemplateId", "Seq");
 
+                    b.HasIndex("PartnerId", "TemplateId", "UserId");
+
+                    b.HasIndex("PartnerId", "TemplateId", "LastStatusChange", "Seq");
+
                     b.ToTable("Subscribers");
                 });
 

@@ -1,0 +1,124 @@
+using Flowthrough.BroadWorks;
+using Flowthrough.Clusters;
+using Flowthrough.Data;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+
+namespace Flowthrough.PartnerHub.Clusters;
+
+/// <summary>
+/// One BroadWorks cluster: its settings, and Test connection, which signs a BroadWorks user in through the cluster's
+/// Xsi-Actions URL. The test password is used for that one request: never stored, logged or rendered back.
+/// </summary>
+public sealed class EditModel(FlowthroughDbContext db, XsiActionsClient xsi, TimeProvider time,
+    IStringLocalizer<ConfigText> config) : PageModel
+{
+    public enum TestOutcome
+    {
+        Valid,
+        Rejected,
+        Unreachable,
+    }
+
+    [BindProperty]
+    public ClusterInput Input { get; set; } = new();
+
+    [BindProperty]
+    public TestInput Test { get; set; } = new();
+
+    [TempData]
+    public string? StatusMessage { get; set; }
+
+    public BroadWorksCluster Cluster { get; private set; } = null!;
+
+    public TestOutcome? Outcome { get; private set; }
+
+    public string? OutcomeText { get; private set; }
+
+    public sealed class TestInput
+    {
+        public string? UserId { get; set; }
+        public string? Password { get; set; }
+    }
+
+    public async Task<IActionResult> OnGetAsync(Guid id)
+    {
+        if (await FindAsync(id, tracked: false) is not { } cluster)
+        {
+            return NotFound();
+        }
+
+        Cluster = cluster;
+        Input = ClusterInput.From(cluster);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid id)
+    {
+        if (await FindAsync(id, tracked: true) is not { } cluster)
+        {
+            return NotFound();
+        }
+
+        Cluster = cluster;
+        Input.Validate(ModelState, nameof(Input), config);
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        Input.ApplyTo(cluster);
+        db.ChangeTracker.DetectChanges();
+        var changed = db.Entry(cluster).Properties.Where(p => p.IsModified).Select(p => p.Metadata.Name).ToList();
+        AdminAudit.Record(db, User, "cluster.update", cluster.Id.ToString(), time.GetUtcNow().UtcDateTime,
+            new { cluster.Name, changed, cluster.XsiActionsUrl, cluster.AuthServiceUrl, cluster.DirectAuth });
+        await db.SaveChangesAsync(HttpContext.RequestAborted);
+        StatusMessage = ClusterInput.LooksLikeXsiActions(cluster.XsiActionsUrl)
+            ? config["Cluster_Saved", cluster.Name]
+            : $"{config["Cluster_Saved", cluster.Name]} {config["Warn_XsiSuffix", ClusterInput.XsiActionsSuffix]}";
+        return Redirect($"/partner/clusters/{cluster.Id}");
+    }
+
+    public async Task<IActionResult> OnPostTestAsync(Guid id)
+    {
+        if (await FindAsync(id, tracked: false) is not { } cluster)
+        {
+            return NotFound();
+        }
+
+        Cluster = cluster;
+        Input = ClusterInput.From(cluster);
+        var userId = FormChecks.Clean(Test.UserId);
+        var password = Test.Password;
+        Test.Password = null;
+        if (userId is null || string.IsNullOrEmpty(password))
+        {
+            ModelState.AddModelError(string.Empty, config["Test_Required"]);
+            return Page();
+        }
+
+        var result = await xsi.GetProfileAsync(cluster.XsiActionsUrl, userId, password, HttpContext.RequestAborted);
+        (Outcome, OutcomeText) = result switch
+        {
+            XsiLoginResult.Valid valid => (TestOutcome.Valid, config["Test_Valid", DisplayName(valid.Profile)].Value),
+            XsiLoginResult.Invalid => (TestOutcome.Rejected, config["Test_Rejected"].Value),
+            XsiLoginResult.Unavailable unavailable => (TestOutcome.Unreachable, config["Test_Unreachable", unavailable.Reason].Value),
+            _ => throw new InvalidOperationException($"Unknown Xsi result {result}."),
+        };
+        return Page();
+    }
+
+    private static string DisplayName(XsiProfile profile) =>
+        string.Join(' ', new[] { profile.FirstName, profile.LastName }.Where(n => !string.IsNullOrWhiteSpace(n))) is { Length: > 0 } name
+            ? name
+            : profile.UserId;
+
+    private Task<BroadWorksCluster?> FindAsync(Guid id, bool tracked)
+    {
+        var partnerId = User.PartnerId();
+        var query = tracked ? db.Clusters : db.Clusters.AsNoTracking();
+        return query.FirstOrDefaultAsync(c => c.Id == id && c.PartnerId == partnerId, HttpContext.RequestAborted);
+    }
+}
