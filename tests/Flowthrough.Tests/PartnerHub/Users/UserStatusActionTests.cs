@@ -104,8 +104,16 @@ public sealed class UserStatusActionTests : IAsyncLifetime
         browser.Document.QuerySelector($"{Form("prog1", "package")} fieldset")!.HasAttribute("disabled").Should().BeTrue();
         browser.Document.QuerySelector($"{Form("prov1", "package")} fieldset")!.HasAttribute("disabled").Should().BeFalse();
 
-        // A forged post is refused by the status check, with a message rather than an error page.
-        await browser.SubmitAsync(Form("prov1", "retry"), new Dictionary<string, string> { ["email"] = "a@b.example" });
+        // A forged post (a browser sends nothing from a disabled fieldset) is refused by the status check, with a
+        // message rather than an error page.
+        string Hidden(string name) => ((AngleSharp.Html.Dom.IHtmlInputElement)browser.Document.QuerySelector(
+            $"{Form("prov1", "retry")} input[name={name}]")!).Value;
+        await browser.SubmitAsync(Form("prov1", "retry"), new Dictionary<string, string>
+        {
+            ["email"] = "a@b.example",
+            ["subscriberId"] = Hidden("subscriberId"),
+            ["version"] = Hidden("version"),
+        });
         browser.Status.Should().Be(HttpStatusCode.OK);
         browser.Document.QuerySelector(".notice")!.TextContent.Should().Contain("(provisioned) does not allow this action");
         (await LoadAsync(provisioned.Id)).Status.Should().Be(SubscriberStatus.Provisioned);
