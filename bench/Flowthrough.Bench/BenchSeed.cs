@@ -62,6 +62,11 @@ public static class BenchSeed
             await InsertAsync((SqliteConnection)connection, partner.Id, template, count, now);
         }
 
+        // The bulk load bypasses the DbContext, which keeps these counts on every save; count once here.
+        await db.Database.ExecuteSqlRawAsync("""
+            INSERT INTO "TemplateStatusCounts" ("TemplateId", "Status", "Count")
+            SELECT "TemplateId", "Status", COUNT(*) FROM "Subscribers" WHERE "TemplateId" = {0} GROUP BY "TemplateId", "Status"
+            """, postgres ? template.Id : template.Id.ToString().ToUpperInvariant());
         return new Result(template.Id, admin.Email, password);
     }
 

@@ -30,6 +30,7 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<AdminAuditEvent> AdminAuditEvents => Set<AdminAuditEvent>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<TemplateStatusCount> TemplateStatusCounts => Set<TemplateStatusCount>();
 
     /// <summary>Data-protection keys (cookies, antiforgery) shared by every node.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -203,6 +204,8 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
             e.HasIndex(a => new { a.PartnerId, a.At });
         });
 
+        modelBuilder.Entity<TemplateStatusCount>(e => e.HasKey(c => new { c.TemplateId, c.Status }));
+
         modelBuilder.Entity<Security.LoginFailure>(e =>
         {
             e.HasKey(f => f.Key);
@@ -218,21 +221,96 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
         });
     }
 
-    public override int SaveChanges(bool acceptAllChangesOnSuccess)
-    {
-        var subscribers = PrepareSubscriberChanges();
-        var result = base.SaveChanges(acceptAllChangesOnSuccess);
-        ClearRaisedEvents(subscribers);
-        return result;
-    }
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Saves the change, the timeline events the entities raised and the per-template status counts in one
+    /// transaction, so the counts can never drift from the rows.
+    /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess,
         CancellationToken cancellationToken = default)
     {
+        var deltas = StatusCountDeltas();
         var subscribers = PrepareSubscriberChanges();
-        var result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        ClearRaisedEvents(subscribers);
-        return result;
+        if (deltas.Count == 0)
+        {
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            ClearRaisedEvents(subscribers);
+            return saved;
+        }
+
+        var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            var result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            await ApplyStatusCountDeltasAsync(deltas, cancellationToken);
+            if (own is not null)
+            {
+                await own.CommitAsync(cancellationToken);
+            }
+
+            ClearRaisedEvents(subscribers);
+            return result;
+        }
+        finally
+        {
+            if (own is not null)
+            {
+                await own.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>+1 for a subscriber's new status, -1 for the one it left (or had when deleted), per template.</summary>
+    private SortedDictionary<(Guid TemplateId, string Status), int> StatusCountDeltas()
+    {
+        var deltas = new SortedDictionary<(Guid, string), int>();
+        void Add(Guid template, SubscriberStatus status, int by)
+        {
+            var key = (template, status.ToString());
+            deltas[key] = deltas.GetValueOrDefault(key) + by;
+        }
+
+        foreach (var entry in ChangeTracker.Entries<Subscriber>())
+        {
+            var status = entry.Property(s => s.Status);
+            switch (entry.State)
+            {
+                case EntityState.Added:
+                    Add(entry.Entity.TemplateId, entry.Entity.Status, +1);
+                    break;
+                case EntityState.Deleted:
+                    Add(entry.Entity.TemplateId, status.OriginalValue, -1);
+                    break;
+                case EntityState.Modified when status.OriginalValue != status.CurrentValue:
+                    Add(entry.Entity.TemplateId, status.OriginalValue, -1);
+                    Add(entry.Entity.TemplateId, status.CurrentValue, +1);
+                    break;
+            }
+        }
+
+        foreach (var key in deltas.Where(d => d.Value == 0).Select(d => d.Key).ToList())
+        {
+            deltas.Remove(key);
+        }
+
+        return deltas;
+    }
+
+    /// <summary>Upserts in key order, so concurrent transactions lock the counter rows in the same order and never deadlock.</summary>
+    private async Task ApplyStatusCountDeltasAsync(SortedDictionary<(Guid TemplateId, string Status), int> deltas,
+        CancellationToken cancellationToken)
+    {
+        foreach (var ((templateId, status), delta) in deltas)
+        {
+            // Raw SQL skips EF's value conversion: SQLite keeps a Guid as upper-case text, PostgreSQL as uuid.
+            object template = Database.IsSqlite() ? templateId.ToString().ToUpperInvariant() : templateId;
+            await Database.ExecuteSqlRawAsync("""
+                INSERT INTO "TemplateStatusCounts" ("TemplateId", "Status", "Count") VALUES ({0}, {1}, {2})
+                ON CONFLICT ("TemplateId", "Status") DO UPDATE SET "Count" = "TemplateStatusCounts"."Count" + excluded."Count"
+                """, [template, status, (long)delta], cancellationToken);
+        }
     }
 
     /// <summary>Saves every event the entities raised, and bumps the concurrency token of each changed subscriber.</summary>

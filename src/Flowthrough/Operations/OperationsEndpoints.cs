@@ -29,8 +29,8 @@ public static class OperationsEndpoints
         {
             await using var scope = services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<FlowthroughDbContext>();
-            var statuses = await db.Subscribers.GroupBy(s => s.Status)
-                .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+            var statuses = await db.TemplateStatusCounts.GroupBy(c => c.Status)
+                .Select(g => new { g.Key, Count = g.Sum(c => c.Count) }).ToListAsync(cancellationToken);
             foreach (var status in Enum.GetValues<SubscriberStatus>())
             {
                 SubscribersByStatus.WithLabels(status.ToWire())

@@ -46,8 +46,8 @@ public sealed class DashboardModel(FlowthroughDbContext db, TimeProvider time) :
 
         TemplateId = template.Id;
         TemplateName = template.Name;
-        var counts = await db.Subscribers.Where(s => s.PartnerId == partnerId && s.TemplateId == id)
-            .GroupBy(s => s.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(HttpContext.RequestAborted);
+        var counts = await db.TemplateStatusCounts.AsNoTracking().Where(c => c.TemplateId == id)
+            .Select(c => new { Key = c.Status, Count = (int)c.Count }).ToListAsync(HttpContext.RequestAborted);
         SubscriberStatus[] order =
         [
             SubscriberStatus.PendingEmailInput, SubscriberStatus.PendingEmailValidation, SubscriberStatus.PendingUserMigration,

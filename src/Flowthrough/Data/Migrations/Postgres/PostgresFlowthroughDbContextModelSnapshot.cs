@@ -686,6 +686,23 @@ namespace Flowthrough.Data.Migrations.Postgres
                     b.ToTable("SubscriberEvents");
                 });
 
+            modelBuilder.Entity("Flowthrough.Subscribers.TemplateStatusCount", b =>
+                {
+                    b.Property<Guid>("TemplateId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("TemplateId", "Status");
+
+                    b.ToTable("TemplateStatusCounts");
+                });
+
             modelBuilder.Entity("Flowthrough.Templates.OnboardingTemplate", b =>
                 {
                     b.Property<Guid>("Id")

@@ -671,6 +671,23 @@ namespace Flowthrough.Data.Migrations.Sqlite
                     b.ToTable("SubscriberEvents");
                 });
 
+            modelBuilder.Entity("Flowthrough.Subscribers.TemplateStatusCount", b =>
+                {
+                    b.Property<Guid>("TemplateId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TemplateId", "Status");
+
+                    b.ToTable("TemplateStatusCounts");
+                });
+
             modelBuilder.Entity("Flowthrough.Templates.OnboardingTemplate", b =>
                 {
                     b.Property<Guid>("Id")
