@@ -160,6 +160,9 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
             // Partner Hub's User Status sorts one template by last change or by BroadWorks ID, a page at a time.
             e.HasIndex(s => new { s.PartnerId, s.TemplateId, s.LastStatusChange, s.Seq });
             e.HasIndex(s => new { s.PartnerId, s.TemplateId, s.UserId });
+            e.HasIndex(s => new { s.PartnerId, s.TemplateId, s.NormalizedEmail });
+            e.HasIndex(s => new { s.PartnerId, s.TemplateId, s.LastName });
+            e.HasIndex(s => new { s.PartnerId, s.TemplateId, s.FirstName });
             e.HasIndex(s => s.PersonId);
             e.HasIndex(s => new { s.OrganizationId, s.BlockedReason });
             // Without this partial index the claim walks the primary key and slows as work completes (DESIGN §7).

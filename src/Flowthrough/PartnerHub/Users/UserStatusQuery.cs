@@ -130,19 +130,43 @@ public sealed partial class UserStatusQuery
             return query.Where(s => s.Id.ToString().ToLower().EndsWith(suffix));
         }
 
+        // Every branch is a prefix range on an index of the template ((PartnerId, TemplateId, column)), so a search
+        // reads only the rows that match, never the whole template: no LIKE (SQLite's is case-insensitive and skips
+        // the index) and no lower() on the column. Names match as typed or with a capital first letter.
         var lower = term.ToLowerInvariant();
+        var lowerEnd = lower + PrefixEnd;
+        var termEnd = term + PrefixEnd;
         if (term.Contains('@', StringComparison.Ordinal))
         {
-            return query.Where(s => s.UserId.StartsWith(term) || s.NormalizedEmail!.StartsWith(lower));
+            return query.Where(s => (string.Compare(s.UserId, term) >= 0 && string.Compare(s.UserId, termEnd) < 0)
+                || (string.Compare(s.NormalizedEmail, lower) >= 0 && string.Compare(s.NormalizedEmail, lowerEnd) < 0));
         }
 
-        // SQLite's lower() folds ASCII only: the term as typed also matches names such as "Łódź".
-        return query.Where(s => s.UserId.StartsWith(term)
-            || s.FirstName.StartsWith(term) || s.LastName.StartsWith(term)
-            || s.FirstName.ToLower().StartsWith(lower) || s.LastName.ToLower().StartsWith(lower)
-            || (s.FirstName + " " + s.LastName).ToLower().StartsWith(lower)
-            || s.NormalizedEmail!.StartsWith(lower));
+        var capital = Capitalize(term);
+        var capitalEnd = capital + PrefixEnd;
+        var space = term.IndexOf(' ', StringComparison.Ordinal);
+        if (space > 0)
+        {
+            var first = Capitalize(term[..space]);
+            var last = Capitalize(term[(space + 1)..].Trim());
+            var lastEnd = last + PrefixEnd;
+            return query.Where(s => s.FirstName == first
+                && string.Compare(s.LastName, last) >= 0 && string.Compare(s.LastName, lastEnd) < 0);
+        }
+
+        return query.Where(s => (string.Compare(s.UserId, term) >= 0 && string.Compare(s.UserId, termEnd) < 0)
+            || (string.Compare(s.NormalizedEmail, lower) >= 0 && string.Compare(s.NormalizedEmail, lowerEnd) < 0)
+            || (string.Compare(s.LastName, term) >= 0 && string.Compare(s.LastName, termEnd) < 0)
+            || (string.Compare(s.LastName, capital) >= 0 && string.Compare(s.LastName, capitalEnd) < 0)
+            || (string.Compare(s.FirstName, term) >= 0 && string.Compare(s.FirstName, termEnd) < 0)
+            || (string.Compare(s.FirstName, capital) >= 0 && string.Compare(s.FirstName, capitalEnd) < 0));
     }
+
+    /// <summary>Sorts after every character a name or address holds, so [term, term + PrefixEnd) is "starts with term".</summary>
+    private const string PrefixEnd = "\uffff";
+
+    private static string Capitalize(string value) =>
+        value.Length == 0 ? value : char.ToUpperInvariant(value[0]) + value[1..].ToLowerInvariant();
 
     /// <summary>The view's order; <paramref name="reverse"/> walks backwards from a Previous cursor.</summary>
     public IQueryable<Subscriber> Order(IQueryable<Subscriber> query, bool reverse = false)

@@ -632,6 +632,12 @@ namespace Flowthrough.Data.Migrations.Postgres
 
                     b.HasIndex("PartnerId", "Status", "Seq");
 
+                    b.HasIndex("PartnerId", "TemplateId", "FirstName");
+
+                    b.HasIndex("PartnerId", "TemplateId", "LastName");
+
+                    b.HasIndex("PartnerId", "TemplateId", "NormalizedEmail");
+
                     b.HasIndex("PartnerId", "TemplateId", "Seq");
 
                     b.HasIndex("PartnerId", "TemplateId", "UserId");

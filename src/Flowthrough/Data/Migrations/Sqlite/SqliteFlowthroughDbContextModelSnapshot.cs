@@ -619,6 +619,12 @@ namespace Flowthrough.Data.Migrations.Sqlite
 
                     b.HasIndex("PartnerId", "Status", "Seq");
 
+                    b.HasIndex("PartnerId", "TemplateId", "FirstName");
+
+                    b.HasIndex("PartnerId", "TemplateId", "LastName");
+
+                    b.HasIndex("PartnerId", "TemplateId", "NormalizedEmail");
+
                     b.HasIndex("PartnerId", "TemplateId", "Seq");
 
                     b.HasIndex("PartnerId", "TemplateId", "UserId");
