@@ -16,7 +16,7 @@ public sealed partial class PortalTextTests
         XDocument.Load(Path.Combine(Source, "Resources", file)).Root!.Elements("data")
             .ToDictionary(d => d.Attribute("name")!.Value, d => d.Element("value")!.Value);
 
-    [GeneratedRegex("""\b(?:L|H|D|text)\["([A-Za-z_]+)"\s*[,\]]""")]
+    [GeneratedRegex("""\b(?:L|H|D|B|T|text)\["([A-Za-z_]+)"\s*[,\]]""")]
     private static partial Regex KeyUse();
 
     public static TheoryData<string> ResourceFiles() =>
