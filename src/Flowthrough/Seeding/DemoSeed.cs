@@ -132,6 +132,7 @@ public sealed class DemoSeed(
         var baseUrl = appOptions.Value.BaseUrl;
         var lines = new List<string>
         {
+            $"Partner Hub: {baseUrl}/partner",
             $"API: {baseUrl}/v1/broadworks/subscribers",
             $"API docs: {baseUrl}/docs",
             $"API token: {options.ApiToken}",
