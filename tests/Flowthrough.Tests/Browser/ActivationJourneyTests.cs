@@ -17,8 +17,6 @@ namespace Flowthrough.Tests.Browser;
 /// </summary>
 public sealed partial class ActivationJourneyTests
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     private sealed record Texts(string UserIdLabel, string DoneTitle);
 
     private static readonly Dictionary<string, Texts> Expected = new()
@@ -32,7 +30,7 @@ public sealed partial class ActivationJourneyTests
     [InlineData("en")]
     public async Task A_subscriber_activates_in_the_browser_with_the_code_from_a_real_email(string language)
     {
-        RequireChromium();
+        Chromium.Require();
         var cancel = TestContext.Current.CancellationToken;
         var texts = Expected[language];
         var email = $"lukasz+{language}@firma.example";
@@ -56,14 +54,7 @@ public sealed partial class ActivationJourneyTests
         }, xsiUrl);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            // No sandbox: CI runs as root in a container. The rest keeps Chromium from calling home during the test.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             Locale = language,
@@ -71,8 +62,7 @@ public sealed partial class ActivationJourneyTests
             ViewportSize = new ViewportSize { Width = 1024, Height = 768 },
         });
         var page = await context.NewPageAsync();
-        var screenshots = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
-        Directory.CreateDirectory(screenshots);
+        var screenshots = Chromium.ScreenshotDirectory();
 
         try
         {
@@ -98,15 +88,11 @@ public sealed partial class ActivationJourneyTests
             await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", language);
             await Expect(page.Locator("ul.downloads li").First).ToBeVisibleAsync();
 
-            await page.ScreenshotAsync(new PageScreenshotOptions
-            {
-                Path = Path.Combine(screenshots, $"activation-{language}.png"),
-                FullPage = true,
-            });
+            await Chromium.ScreenshotAsync(page, Path.Combine(screenshots, $"activation-{language}.png"));
         }
         catch
         {
-            await FailureScreenshotAsync(page, Path.Combine(screenshots, $"activation-{language}-failure.png"));
+            await Chromium.FailureScreenshotAsync(page, Path.Combine(screenshots, $"activation-{language}-failure.png"));
             throw;
         }
 
@@ -114,23 +100,6 @@ public sealed partial class ActivationJourneyTests
         ((string?)subscriber["status"]).Should().Be("provisioned");
         ((string?)subscriber["email"]).Should().Be(email);
         ((string?)subscriber["personId"]).Should().NotBeNullOrEmpty("a provisioned subscriber has an identity");
-    }
-
-    /// <summary>Missing Chromium fails in CI, where test.sh installs it, and only skips on a developer's machine.</summary>
-    private static void RequireChromium()
-    {
-        if (File.Exists(Chromium))
-        {
-            return;
-        }
-
-        var message = $"{Chromium} is not installed; install it with apt-get install -y chromium (test.sh does).";
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
-        {
-            throw new InvalidOperationException(message);
-        }
-
-        Assert.Skip(message);
     }
 
     private static async Task<string> CodeFromMailAsync(SmtpSink sink, string address, CancellationToken cancel)
@@ -166,32 +135,6 @@ public sealed partial class ActivationJourneyTests
         response.EnsureSuccessStatusCode();
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancel))!;
         return body["items"]!.AsArray().Should().ContainSingle().Subject!.AsObject();
-    }
-
-    /// <summary>Best effort: a page that is already gone must not hide the failure that is being reported.</summary>
-    private static async Task FailureScreenshotAsync(IPage page, string path)
-    {
-        try
-        {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        }
-        catch (PlaywrightException)
-        {
-        }
-    }
-
-    /// <summary>Screenshots go to the repository's artifacts folder, wherever the test binaries were built.</summary>
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Flowthrough.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Flowthrough.slnx above {AppContext.BaseDirectory}.");
     }
 
     [GeneratedRegex(@"\b\d{6}\b")]
