@@ -30,6 +30,20 @@ namespace Flowthrough.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "EmailVerifications",
                 columns: table => new
                 {
@@ -66,6 +80,20 @@ namespace Flowthrough.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_IdempotencyRecords", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "LoginFailure",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    WindowStart = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Failures = table.Column<int>(type: "INTEGER", nullable: false),
+                    LockedUntil = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LoginFailure", x => x.Key);
                 });
 
             migrationBuilder.CreateTable(
@@ -211,6 +239,19 @@ namespace Flowthrough.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "TemplateStatusCounts",
+                columns: table => new
+                {
+                    TemplateId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Count = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TemplateStatusCounts", x => new { x.TemplateId, x.Status });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ApiTokens",
                 columns: table => new
                 {
@@ -305,6 +346,7 @@ namespace Flowthrough.Data.Migrations.Sqlite
                     PhoneDirectorySync = table.Column<bool>(type: "INTEGER", nullable: false),
                     PartnerAdminName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     AllowAdminInviteEmails = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PasswordResetUrl = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
                     DefaultLanguage = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
                     Created = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
@@ -347,15 +389,20 @@ namespace Flowthrough.Data.Migrations.Sqlite
                 column: "PartnerId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_EmailVerifications_Email_Created",
+                table: "EmailVerifications",
+                columns: new[] { "Email", "Created" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_EmailVerifications_LinkTokenHash",
                 table: "EmailVerifications",
                 column: "LinkTokenHash",
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_EmailVerifications_SubscriberId",
+                name: "IX_EmailVerifications_SubscriberId_Created",
                 table: "EmailVerifications",
-                column: "SubscriberId");
+                columns: new[] { "SubscriberId", "Created" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_IdempotencyRecords_PartnerId_Key",
@@ -456,9 +503,34 @@ namespace Flowthrough.Data.Migrations.Sqlite
                 columns: new[] { "PartnerId", "Status", "Seq" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Subscribers_PartnerId_TemplateId_FirstName",
+                table: "Subscribers",
+                columns: new[] { "PartnerId", "TemplateId", "FirstName" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Subscribers_PartnerId_TemplateId_LastName",
+                table: "Subscribers",
+                columns: new[] { "PartnerId", "TemplateId", "LastName" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Subscribers_PartnerId_TemplateId_LastStatusChange_Seq",
+                table: "Subscribers",
+                columns: new[] { "PartnerId", "TemplateId", "LastStatusChange", "Seq" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Subscribers_PartnerId_TemplateId_NormalizedEmail",
+                table: "Subscribers",
+                columns: new[] { "PartnerId", "TemplateId", "NormalizedEmail" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Subscribers_PartnerId_TemplateId_Seq",
                 table: "Subscribers",
                 columns: new[] { "PartnerId", "TemplateId", "Seq" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Subscribers_PartnerId_TemplateId_UserId",
+                table: "Subscribers",
+                columns: new[] { "PartnerId", "TemplateId", "UserId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Subscribers_PartnerId_UserId",
@@ -504,10 +576,16 @@ namespace Flowthrough.Data.Migrations.Sqlite
                 name: "ApiTokens");
 
             migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
                 name: "EmailVerifications");
 
             migrationBuilder.DropTable(
                 name: "IdempotencyRecords");
+
+            migrationBuilder.DropTable(
+                name: "LoginFailure");
 
             migrationBuilder.DropTable(
                 name: "Organizations");
@@ -529,6 +607,9 @@ namespace Flowthrough.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "Templates");
+
+            migrationBuilder.DropTable(
+                name: "TemplateStatusCounts");
 
             migrationBuilder.DropTable(
                 name: "Clusters");

@@ -8,7 +8,7 @@ namespace Flowthrough.Tests.Resources;
 /// Every portal and Partner Hub string exists in English and in Polish (each resource file against its .pl
 /// twin), and every key the pages use exists.
 /// </summary>
-public sealed partial class PortalTextTests
+public sealed partial class ResourceTextTests
 {
     private static readonly string Source = Path.Combine(ErrorCatalogTests.RepositoryRoot(), "src", "Flowthrough");
 
@@ -16,7 +16,7 @@ public sealed partial class PortalTextTests
         XDocument.Load(Path.Combine(Source, "Resources", file)).Root!.Elements("data")
             .ToDictionary(d => d.Attribute("name")!.Value, d => d.Element("value")!.Value);
 
-    [GeneratedRegex("""\b(?:L|H|D|B|T|text)\["([A-Za-z_]+)"\s*[,\]]""")]
+    [GeneratedRegex("""\b(?:L|H|D|B|T|C|text|config)\["([A-Za-z_]+)"\s*[,\]]""")]
     private static partial Regex KeyUse();
 
     public static TheoryData<string> ResourceFiles() =>
@@ -64,5 +64,10 @@ public sealed partial class PortalTextTests
         string.Concat(polish.Values).Should().ContainAny("ą", "ę", "ł", "ó", "ś", "ż", "ź", "ć", "ń");
         polish["Error_TryAgain"].Should().Be("Spróbuj ponownie");
         polish["PortalName"].Should().Be("Portal aktywacji użytkownika");
+        var config = Read("PartnerHub.ConfigText.pl.resx");
+        config["TrustedEmails"].Should().Be("Zaufane wiadomości e-mail");
+        config["Test_Submit"].Should().Be("Testuj połączenie");
+        // Keys built from values: one per authentication mode and language the template form offers.
+        Read("PartnerHub.ConfigText.resx").Keys.Should().Contain(["AuthMode_BroadWorks", "AuthMode_Webex", "Language_pl", "Language_en"]);
     }
 }

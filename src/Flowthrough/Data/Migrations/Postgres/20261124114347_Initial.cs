@@ -31,6 +31,20 @@ namespace Flowthrough.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FriendlyName = table.Column<string>(type: "text", nullable: true),
+                    Xml = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "EmailVerifications",
                 columns: table => new
                 {
@@ -67,6 +81,20 @@ namespace Flowthrough.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_IdempotencyRecords", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "LoginFailure",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    WindowStart = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Failures = table.Column<int>(type: "integer", nullable: false),
+                    LockedUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LoginFailure", x => x.Key);
                 });
 
             migrationBuilder.CreateTable(
@@ -212,6 +240,19 @@ namespace Flowthrough.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "TemplateStatusCounts",
+                columns: table => new
+                {
+                    TemplateId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Count = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TemplateStatusCounts", x => new { x.TemplateId, x.Status });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ApiTokens",
                 columns: table => new
                 {
@@ -306,6 +347,7 @@ namespace Flowthrough.Data.Migrations.Postgres
                     PhoneDirectorySync = table.Column<bool>(type: "boolean", nullable: false),
                     PartnerAdminName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     AllowAdminInviteEmails = table.Column<bool>(type: "boolean", nullable: false),
+                    PasswordResetUrl = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     DefaultLanguage = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
                     Created = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
@@ -348,15 +390,20 @@ namespace Flowthrough.Data.Migrations.Postgres
                 column: "PartnerId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_EmailVerifications_Email_Created",
+                table: "EmailVerifications",
+                columns: new[] { "Email", "Created" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_EmailVerifications_LinkTokenHash",
                 table: "EmailVerifications",
                 column: "LinkTokenHash",
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_EmailVerifications_SubscriberId",
+                name: "IX_EmailVerifications_SubscriberId_Created",
                 table: "EmailVerifications",
-                column: "SubscriberId");
+                columns: new[] { "SubscriberId", "Created" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_IdempotencyRecords_PartnerId_Key",
@@ -457,9 +504,34 @@ namespace Flowthrough.Data.Migrations.Postgres
                 columns: new[] { "PartnerId", "Status", "Seq" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Subscribers_PartnerId_TemplateId_FirstName",
+                table: "Subscribers",
+                columns: new[] { "PartnerId", "TemplateId", "FirstName" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Subscribers_PartnerId_TemplateId_LastName",
+                table: "Subscribers",
+                columns: new[] { "PartnerId", "TemplateId", "LastName" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Subscribers_PartnerId_TemplateId_LastStatusChange_Seq",
+                table: "Subscribers",
+                columns: new[] { "PartnerId", "TemplateId", "LastStatusChange", "Seq" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Subscribers_PartnerId_TemplateId_NormalizedEmail",
+                table: "Subscribers",
+                columns: new[] { "PartnerId", "TemplateId", "NormalizedEmail" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Subscribers_PartnerId_TemplateId_Seq",
                 table: "Subscribers",
                 columns: new[] { "PartnerId", "TemplateId", "Seq" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Subscribers_PartnerId_TemplateId_UserId",
+                table: "Subscribers",
+                columns: new[] { "PartnerId", "TemplateId", "UserId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Subscribers_PartnerId_UserId",
@@ -505,10 +577,16 @@ namespace Flowthrough.Data.Migrations.Postgres
                 name: "ApiTokens");
 
             migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
                 name: "EmailVerifications");
 
             migrationBuilder.DropTable(
                 name: "IdempotencyRecords");
+
+            migrationBuilder.DropTable(
+                name: "LoginFailure");
 
             migrationBuilder.DropTable(
                 name: "Organizations");
@@ -530,6 +608,9 @@ namespace Flowthrough.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "Templates");
+
+            migrationBuilder.DropTable(
+                name: "TemplateStatusCounts");
 
             migrationBuilder.DropTable(
                 name: "Clusters");
