@@ -20,6 +20,7 @@ builder.Services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section
 builder.Services.AddFlowthroughData(builder.Configuration);
 builder.Services.AddHostedService<DemoSeed>();
 builder.Services.AddFlowthroughEmail(builder.Configuration);
+builder.Services.AddSubscribers();
 builder.Services.AddProvisioningEngine();
 builder.Services.AddFlowthroughApi();
 builder.Services.AddLoginThrottle();

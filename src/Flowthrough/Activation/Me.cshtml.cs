@@ -15,10 +15,9 @@ namespace Flowthrough.Activation;
 public sealed class MeModel(
     FlowthroughDbContext db,
     EmailVerificationService verification,
-    ConsentMail consentMail,
+    SubscriberOperations operations,
     IStringLocalizer<PortalText> text,
-    IOptions<PortalOptions> options,
-    TimeProvider time) : PageModel
+    IOptions<PortalOptions> options) : PageModel
 {
     [BindProperty]
     public string? Email { get; set; }
@@ -40,17 +39,13 @@ public sealed class MeModel(
 
     public bool TryAgainExhausted { get; private set; }
 
-    public string Reference => ReferenceOf(Subscriber.Id);
+    public string Reference => SubscriberDisplay.ReferenceOf(Subscriber.Id);
 
     public IReadOnlyList<DownloadLink> Downloads => options.Value.Downloads;
 
     /// <summary>What the subscriber reads about their error: the catalogue's text in their language.</summary>
-    public string ErrorText => Subscriber.ErrorCode is { } code && ErrorCatalog.Find(code) is { } error
-        ? error.Describe(CultureInfo.CurrentUICulture.Name)
-        : Subscriber.ErrorDescription ?? "";
-
-    /// <summary>What the subscriber quotes to their administrator, who can search for it in Partner Hub.</summary>
-    public static string ReferenceOf(Guid subscriberId) => "FT-" + subscriberId.ToString("N")[^8..].ToUpperInvariant();
+    public string ErrorText =>
+        SubscriberDisplay.ErrorText(Subscriber.ErrorCode, Subscriber.ErrorDescription, Subscriber.ErrorReference);
 
     public async Task<IActionResult> OnGetAsync(string slug, bool change = false)
     {
@@ -119,7 +114,7 @@ public sealed class MeModel(
     private async Task<IActionResult> SendAsync(string slug, string email, bool resend)
     {
         var result = await verification.SendAsync(Subscriber, Portal.Template, email, HttpContext.RequestAborted);
-        if (result.Outcome == SendOutcome.Sent)
+        if (result.Outcome is SendOutcome.Sent or SendOutcome.NotAllowed)
         {
             // The code page itself names the address; a resend only needs to say that it happened.
             StatusMessage = resend ? text["Email_Resent"].Value : null;
@@ -178,19 +173,7 @@ public sealed class MeModel(
             return redirect;
         }
 
-        if (Subscriber.Status != SubscriberStatus.Error || TryAgainExhausted)
-        {
-            return RedirectToPage(new { slug });
-        }
-
-        var emailWasTheProblem = Subscriber.ErrorCode is { } code && ErrorCatalog.Find(code)?.RetryClass == RetryClass.User;
-        Subscriber.TryAgain(emailWasTheProblem, Actors.Subscriber, time.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(HttpContext.RequestAborted);
-        if (!emailWasTheProblem)
-        {
-            HttpContext.RequestServices.GetRequiredService<ProvisioningSignal>().Notify();
-        }
-
+        await operations.TryAgainAsync(Subscriber.Id, options.Value.MaxTryAgainPerDay, HttpContext.RequestAborted);
         return RedirectToPage(new { slug });
     }
 
@@ -201,10 +184,10 @@ public sealed class MeModel(
             return redirect;
         }
 
-        if (Subscriber.Status == SubscriberStatus.PendingUserMigration)
+        var resent = await operations.ResendConsentAsync(s => s.Id == Subscriber.Id, Actors.Subscriber,
+            HttpContext.RequestAborted);
+        if (resent.Kind == OutcomeKind.Done)
         {
-            await consentMail.ResendAsync(db, Subscriber, Actors.Subscriber, time.GetUtcNow().UtcDateTime,
-                HttpContext.RequestAborted);
             StatusMessage = text["Consent_Resent", EmailVerificationService.Mask(Subscriber.Email)];
         }
 
@@ -242,10 +225,8 @@ public sealed class MeModel(
 
         if (subscriber.Status == SubscriberStatus.Error)
         {
-            var dayAgo = time.GetUtcNow().UtcDateTime.AddDays(-1);
-            var tries = await db.SubscriberEvents.CountAsync(e => e.SubscriberId == subscriber.Id && e.Kind == "try_again"
-                && e.At > dayAgo, HttpContext.RequestAborted);
-            TryAgainExhausted = tries >= options.Value.MaxTryAgainPerDay;
+            TryAgainExhausted = await operations.TryAgainExhaustedAsync(subscriber.Id, options.Value.MaxTryAgainPerDay,
+                HttpContext.RequestAborted);
         }
 
         return null;

@@ -27,10 +27,10 @@ public sealed record SignInResult(SignInOutcome Outcome, Subscriber? Subscriber 
 /// </summary>
 public sealed class PortalSignIn(
     FlowthroughDbContext db,
+    SubscriberOperations operations,
     XsiActionsClient xsi,
     LoginThrottle throttle,
-    IOptions<PortalOptions> options,
-    TimeProvider time)
+    IOptions<PortalOptions> options)
 {
     public async Task<SignInResult> SignInAsync(OnboardingTemplate template, string userId, string password,
         string? remoteAddress, CancellationToken cancellationToken)
@@ -39,16 +39,14 @@ public sealed class PortalSignIn(
         userId = userId.Trim();
         var userKey = $"portal-user:{template.PartnerId}:{userId.ToLowerInvariant()}";
         var addressKey = $"portal-ip:{remoteAddress}";
-        var existing = await db.Subscribers
-            .FirstOrDefaultAsync(s => s.PartnerId == template.PartnerId && s.UserId == userId, cancellationToken);
-        var now = time.GetUtcNow().UtcDateTime;
+        var existing = await db.Subscribers.AsNoTracking()
+            .FirstOrDefaultAsync(SubscriberOperations.ByUserId(template.PartnerId, userId), cancellationToken);
 
         var lockedFor = Max(await throttle.LockedForAsync(userKey, cancellationToken),
             await throttle.LockedForAsync(addressKey, cancellationToken));
         if (lockedFor is not null)
         {
-            existing?.RecordPortalEvent("signin_refused_locked", Actors.Subscriber, now);
-            await db.SaveChangesAsync(cancellationToken);
+            await RecordAsync(existing, "signin_refused_locked", null, cancellationToken);
             return new SignInResult(SignInOutcome.LockedOut, RetryAfter: lockedFor);
         }
 
@@ -62,64 +60,38 @@ public sealed class PortalSignIn(
                 var userLocked = await throttle.RecordFailureAsync(userKey, cancellationToken);
                 var addressLocked = await throttle.RecordFailureAsync(addressKey, cancellationToken,
                     options.Value.MaxFailuresPerAddress);
-                existing?.RecordPortalEvent("signin_failed", Actors.Subscriber, now);
+                await RecordAsync(existing, "signin_failed", null, cancellationToken);
                 if (userLocked || addressLocked)
                 {
-                    existing?.RecordPortalEvent("locked_out", Actors.Subscriber, now,
-                        new { reason = userLocked ? "user" : "address" });
+                    await RecordAsync(existing, "locked_out", new { reason = userLocked ? "user" : "address" },
+                        cancellationToken);
                 }
 
-                await db.SaveChangesAsync(cancellationToken);
                 await throttle.DelayFailureAsync(cancellationToken);
                 return new SignInResult(SignInOutcome.Invalid);
         }
 
         var profile = ((XsiLoginResult.Valid)result).Profile;
         await throttle.ResetAsync(userKey, cancellationToken);
-        if (existing is not null)
-        {
-            existing.RecordPortalEvent("signed_in", Actors.Subscriber, now);
-            await db.SaveChangesAsync(cancellationToken);
-            return new SignInResult(SignInOutcome.SignedIn, existing);
-        }
-
-        SubscriberSource source;
-        if (template.FlowThroughEnabled && template.EmailTrust == EmailTrust.Untrusted)
-        {
-            source = SubscriberSource.FlowThrough;
-        }
-        else if (template.AllowSelfActivation)
-        {
-            source = SubscriberSource.SelfActivation;
-        }
-        else
-        {
-            return new SignInResult(SignInOutcome.NotEnabled);
-        }
-
-        var subscriber = Subscriber.Intake(new Subscriber.IntakeDetails(
+        var admitted = await operations.AdmitFromPortalAsync(template, new Subscriber.IntakeDetails(
             template.PartnerId, template.Id, template.ProvisioningId, userId, EnterpriseOf(template, profile),
             Trim(profile.FirstName, SubscriberLimits.Name) ?? userId, Trim(profile.LastName, SubscriberLimits.Name) ?? "-",
             template.DefaultPackage, EmailIfValid(profile.EmailAddress), EmailTrusted: false, Trim(profile.Number, SubscriberLimits.PhoneNumber),
             Trim(profile.Mobile, SubscriberLimits.PhoneNumber), Trim(profile.Extension, SubscriberLimits.Extension),
             CultureInfo.CurrentUICulture.TwoLetterISOLanguageName,
-            profile.TimeZone is { } zone && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _) ? zone : null, source),
-            Actors.Subscriber, now);
-        db.Subscribers.Add(subscriber);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // BroadWorks created the same user through the bridge at this moment: use that one.
-            db.ChangeTracker.Clear();
-            var raced = await db.Subscribers.FirstAsync(s => s.PartnerId == template.PartnerId && s.UserId == userId,
-                cancellationToken);
-            return new SignInResult(SignInOutcome.SignedIn, raced);
-        }
+            profile.TimeZone is { } zone && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _) ? zone : null,
+            SubscriberSource.SelfActivation), cancellationToken);
+        return admitted.Subscriber is { } subscriber
+            ? new SignInResult(SignInOutcome.SignedIn, subscriber)
+            : new SignInResult(SignInOutcome.NotEnabled);
+    }
 
-        return new SignInResult(SignInOutcome.SignedIn, subscriber);
+    private async Task RecordAsync(Subscriber? subscriber, string kind, object? data, CancellationToken cancellationToken)
+    {
+        if (subscriber is not null)
+        {
+            await operations.RecordAsync(subscriber, kind, Actors.Subscriber, data, cancellationToken);
+        }
     }
 
     private static string EnterpriseOf(OnboardingTemplate template, XsiProfile profile)

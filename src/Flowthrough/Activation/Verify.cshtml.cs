@@ -1,4 +1,4 @@
-using Flowthrough.Data;
+using Flowthrough.Subscribers;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

@@ -47,7 +47,7 @@ public static class BridgeApi
     }
 
     private static async Task<IResult> UpsertAsync(string provisioningId, HttpContext context, FlowthroughDbContext db,
-        LoginThrottle throttle, ProvisioningSignal signal, TimeProvider time)
+        LoginThrottle throttle, SubscriberOperations operations)
     {
         var (template, denied) = await AuthorizeAsync(provisioningId, context, db, throttle);
         if (template is null)
@@ -61,13 +61,11 @@ public static class BridgeApi
             return ApiProblem.Create(context, [error]);
         }
 
-        var outcome = await BridgeIntake.ApplyAsync(db, template, body.Value!, time.GetUtcNow().UtcDateTime,
-            context.RequestAborted);
-        return Answer(context, outcome, signal);
+        return Answer(context, await BridgeIntake.ApplyAsync(operations, template, body.Value!, context.RequestAborted));
     }
 
     private static async Task<IResult> DeleteAsync(string provisioningId, string userId, HttpContext context,
-        FlowthroughDbContext db, LoginThrottle throttle, TimeProvider time)
+        FlowthroughDbContext db, LoginThrottle throttle, SubscriberOperations operations)
     {
         var (template, denied) = await AuthorizeAsync(provisioningId, context, db, throttle);
         if (template is null)
@@ -75,13 +73,11 @@ public static class BridgeApi
             return denied!;
         }
 
-        var outcome = await BridgeIntake.RemoveAsync(db, template, userId.Trim(), time.GetUtcNow().UtcDateTime,
-            context.RequestAborted);
-        return Answer(context, outcome, signal: null);
+        return Answer(context, await BridgeIntake.RemoveAsync(operations, template, userId.Trim(), context.RequestAborted));
     }
 
     private static async Task<IResult> BatchAsync(string provisioningId, HttpContext context, FlowthroughDbContext db,
-        LoginThrottle throttle, ProvisioningSignal signal, TimeProvider time)
+        LoginThrottle throttle, SubscriberOperations operations)
     {
         var (template, denied) = await AuthorizeAsync(provisioningId, context, db, throttle);
         if (template is null)
@@ -108,7 +104,6 @@ public static class BridgeApi
         }
 
         var results = new List<BridgeBatchItem>(items.Count);
-        var queued = false;
         for (var index = 0; index < items.Count; index++)
         {
             var item = items[index];
@@ -119,46 +114,23 @@ public static class BridgeApi
                 continue;
             }
 
-            BridgeIntake.Outcome outcome;
-            try
-            {
-                outcome = await BridgeIntake.ApplyAsync(db, template, item, time.GetUtcNow().UtcDateTime,
-                    context.RequestAborted);
-            }
-            catch (DbUpdateException)
-            {
-                // A concurrent call for the same user won; this item's answer says so and the batch goes on.
-                db.ChangeTracker.Clear();
-                outcome = new BridgeIntake.Outcome(409, null,
-                    [new ApiError(ErrorCatalog.Conflict, "userId", ErrorCatalog.Conflict.English)], false);
-            }
-
-            queued |= outcome.Queued;
+            // A concurrent call for the same user is this item's repeat: the operation answers as a repeat would.
+            var outcome = await BridgeIntake.ApplyAsync(operations, template, item, context.RequestAborted);
             results.Add(outcome.Accepted is { } accepted
                 ? new BridgeBatchItem(index, accepted.UserId, outcome.HttpStatus, accepted.Id, accepted.Status)
                 : new BridgeBatchItem(index, item.UserId, outcome.HttpStatus, ErrorCode: outcome.Errors![0].Error.Code,
                     FieldName: outcome.Errors[0].FieldName, Description: outcome.Errors[0].Detail));
         }
 
-        if (queued)
-        {
-            signal.Notify();
-        }
-
         var acceptedCount = results.Count(r => r.HttpStatus == StatusCodes.Status202Accepted);
         return TypedResults.Ok(new BridgeBatchResponse(acceptedCount, results.Count - acceptedCount, results));
     }
 
-    private static IResult Answer(HttpContext context, BridgeIntake.Outcome outcome, ProvisioningSignal? signal)
+    private static IResult Answer(HttpContext context, BridgeIntake.Outcome outcome)
     {
         if (outcome.Accepted is null)
         {
             return ApiProblem.Create(context, outcome.Errors!);
-        }
-
-        if (outcome.Queued)
-        {
-            signal?.Notify();
         }
 
         return TypedResults.Json(outcome.Accepted, statusCode: StatusCodes.Status202Accepted);

@@ -1,16 +1,14 @@
 using System.Globalization;
 using Flowthrough.Api;
-using Flowthrough.Data;
 using Flowthrough.Subscribers;
 using Flowthrough.Templates;
-using Microsoft.EntityFrameworkCore;
 
 namespace Flowthrough.Bridge;
 
 /// <summary>Applies one flow-through call to the subscribers table: create, update or remove, idempotent by userId.</summary>
 public static class BridgeIntake
 {
-    public sealed record Outcome(int HttpStatus, BridgeAccepted? Accepted, IReadOnlyList<ApiError>? Errors, bool Queued);
+    public sealed record Outcome(int HttpStatus, BridgeAccepted? Accepted, IReadOnlyList<ApiError>? Errors);
 
     /// <summary>
     /// BroadWorks stores a user's language by name ("Polish", "English"); the API keeps ISO codes. A name that
@@ -70,98 +68,65 @@ public static class BridgeIntake
             : $"{request.ServiceProviderId!.Trim()}+{request.GroupId!.Trim()}";
     }
 
-    public static async Task<Outcome> ApplyAsync(FlowthroughDbContext db, OnboardingTemplate template,
-        BridgeUserRequest request, DateTime now, CancellationToken cancellationToken)
+    public static async Task<Outcome> ApplyAsync(SubscriberOperations operations, OnboardingTemplate template,
+        BridgeUserRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(operations);
         ArgumentNullException.ThrowIfNull(template);
         var errors = Validate(request);
         if (errors.Count > 0)
         {
-            return new Outcome(errors[0].Error.HttpStatus, null, errors, false);
+            return new Outcome(errors[0].Error.HttpStatus, null, errors);
         }
 
         var userId = request.UserId!.Trim();
         return request.IsActive is true
-            ? await UpsertAsync(db, template, request, userId, now, cancellationToken)
-            : await RemoveAsync(db, template, userId, now, cancellationToken);
+            ? await UpsertAsync(operations, template, request, userId, cancellationToken)
+            : await RemoveAsync(operations, template, userId, cancellationToken);
     }
 
-    public static async Task<Outcome> RemoveAsync(FlowthroughDbContext db, OnboardingTemplate template, string userId,
-        DateTime now, CancellationToken cancellationToken)
+    public static async Task<Outcome> RemoveAsync(SubscriberOperations operations, OnboardingTemplate template,
+        string userId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(operations);
         ArgumentNullException.ThrowIfNull(template);
-        var existing = await db.Subscribers
-            .FirstOrDefaultAsync(s => s.PartnerId == template.PartnerId && s.UserId == userId, cancellationToken);
-        if (existing is null)
-        {
-            // Already gone: repeating a removal changes nothing.
-            return new Outcome(StatusCodes.Status202Accepted, new BridgeAccepted(null, userId, "deleted"), null, false);
-        }
-
-        await SubscriberRemoval.RemoveAsync(db, existing, Actors.BroadWorks, now, cancellationToken);
-        return new Outcome(StatusCodes.Status202Accepted, new BridgeAccepted(existing.Id.ToString(), userId, "deleted"),
-            null, false);
+        var removed = await operations.RemoveAsync(SubscriberOperations.ByUserId(template.PartnerId, userId),
+            Actors.BroadWorks, null, cancellationToken);
+        // Already gone (or removed by a concurrent repeat): repeating a removal changes nothing.
+        return removed.Kind == OutcomeKind.Conflict
+            ? Conflicted(userId)
+            : new Outcome(StatusCodes.Status202Accepted,
+                new BridgeAccepted(removed.Subscriber?.Id.ToString(), userId, "deleted"), null);
     }
 
-    private static async Task<Outcome> UpsertAsync(FlowthroughDbContext db, OnboardingTemplate template,
-        BridgeUserRequest request, string userId, DateTime now, CancellationToken cancellationToken)
+    private static async Task<Outcome> UpsertAsync(SubscriberOperations operations, OnboardingTemplate template,
+        BridgeUserRequest request, string userId, CancellationToken cancellationToken)
     {
-        var existing = await db.Subscribers
-            .FirstOrDefaultAsync(s => s.PartnerId == template.PartnerId && s.UserId == userId, cancellationToken);
-        if (existing is null)
+        var details = new Subscriber.IntakeDetails(
+            template.PartnerId, template.Id, template.ProvisioningId, userId, SpEnterpriseId(template, request),
+            request.FirstName!.Trim(), request.LastName!.Trim(), template.DefaultPackage, Blank(request.Email),
+            template.EmailTrust == EmailTrust.Trusted, Blank(request.PrimaryPhoneNumber),
+            Blank(request.MobilePhoneNumber), Blank(request.Extension), Blank(request.Language) ?? template.DefaultLanguage,
+            Blank(request.Timezone), SubscriberSource.FlowThrough);
+        // BroadWorks sends the whole user: a number it leaves out has been removed there. Language and package stay
+        // as the subscriber (or an admin) chose them after intake.
+        var whole = new DetailChange(FirstName: request.FirstName, LastName: request.LastName,
+            PrimaryPhoneNumber: request.PrimaryPhoneNumber ?? "", MobilePhoneNumber: request.MobilePhoneNumber ?? "",
+            Extension: request.Extension ?? "", Timezone: request.Timezone);
+        var outcome = await operations.UpsertFromBroadWorksAsync(details, whole, cancellationToken);
+        if (outcome.Subscriber is not { } subscriber)
         {
-            var subscriber = Subscriber.Intake(new Subscriber.IntakeDetails(
-                template.PartnerId, template.Id, template.ProvisioningId, userId, SpEnterpriseId(template, request),
-                request.FirstName!.Trim(), request.LastName!.Trim(), template.DefaultPackage, Blank(request.Email),
-                template.EmailTrust == EmailTrust.Trusted, Blank(request.PrimaryPhoneNumber),
-                Blank(request.MobilePhoneNumber), Blank(request.Extension), Blank(request.Language) ?? template.DefaultLanguage,
-                Blank(request.Timezone), SubscriberSource.FlowThrough), Actors.BroadWorks, now);
-            db.Subscribers.Add(subscriber);
-            await db.SaveChangesAsync(cancellationToken);
-            return Accepted(subscriber, subscriber.Status == SubscriberStatus.Provisioning);
+            return Conflicted(userId);
         }
 
-        var changes = new Dictionary<string, string?>();
-        Apply(changes, "firstName", existing.FirstName, request.FirstName, v => existing.FirstName = v!);
-        Apply(changes, "lastName", existing.LastName, request.LastName, v => existing.LastName = v!);
-        // BroadWorks sends the whole user: a number it leaves out has been removed there.
-        Apply(changes, "primaryPhoneNumber", existing.PrimaryPhoneNumber, request.PrimaryPhoneNumber ?? "",
-            v => existing.PrimaryPhoneNumber = v);
-        Apply(changes, "mobilePhoneNumber", existing.MobilePhoneNumber, request.MobilePhoneNumber ?? "",
-            v => existing.MobilePhoneNumber = v);
-        Apply(changes, "extension", existing.Extension, request.Extension ?? "", v => existing.Extension = v);
-        Apply(changes, "timezone", existing.Timezone, request.Timezone, v => existing.Timezone = v);
-        if (changes.Count == 0)
-        {
-            return Accepted(existing, queued: false);
-        }
-
-        existing.ChangeDetails(Actors.BroadWorks, now, changes);
-        await db.SaveChangesAsync(cancellationToken);
-        return Accepted(existing, existing.Status == SubscriberStatus.Updating);
+        return new Outcome(StatusCodes.Status202Accepted,
+            new BridgeAccepted(subscriber.Id.ToString(), subscriber.UserId, subscriber.Status.ToWire()), null);
     }
 
-    private static Outcome Accepted(Subscriber subscriber, bool queued) =>
-        new(StatusCodes.Status202Accepted,
-            new BridgeAccepted(subscriber.Id.ToString(), subscriber.UserId, subscriber.Status.ToWire()), null, queued);
-
-    private static void Apply(Dictionary<string, string?> changes, string field, string? current, string? sent,
-        Action<string?> set)
-    {
-        if (sent is null)
-        {
-            return;
-        }
-
-        var value = Blank(sent);
-        if (!string.Equals(value, current, StringComparison.Ordinal))
-        {
-            changes[field] = value;
-            set(value);
-        }
-    }
+    /// <summary>The row kept changing under every fresh read: BroadWorks retries the call.</summary>
+    private static Outcome Conflicted(string userId) =>
+        new(StatusCodes.Status409Conflict, null,
+            [new ApiError(ErrorCatalog.Conflict, "userId", $"{ErrorCatalog.Conflict.English} ({userId})")]);
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -35,9 +35,8 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
     /// <summary>Data-protection keys (cookies, antiforgery) shared by every node.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
-    /// <summary>The claim filter of the engine's partial index; identical SQL on SQLite and PostgreSQL.</summary>
-    public const string DueSubscriberFilter =
-        "\"Status\" IN ('Provisioning', 'Updating') AND \"NextAttemptAt\" IS NOT NULL";
+    /// <summary>The claim filter of the engine's partial index; identical SQL on SQLite and PostgreSQL (see <see cref="EngineSql"/>).</summary>
+    public const string DueSubscriberFilter = EngineSql.DueSubscriberFilter;
 
     public const string DueOutboxFilter = "\"Status\" IN ('Queued', 'Sending') AND \"NextAttemptAt\" IS NOT NULL";
 
@@ -145,12 +144,15 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
             e.Property(s => s.Language).HasMaxLength(8);
             e.Property(s => s.Timezone).HasMaxLength(64);
             e.Property(s => s.ErrorDescription).HasMaxLength(1000);
+            e.Property(s => s.ErrorReference).HasMaxLength(64);
             e.Property(s => s.BlockedReason).HasMaxLength(64);
             e.Property(s => s.Version).IsConcurrencyToken();
             e.Ignore(s => s.NewEvents);
 
             // One index per list filter, each ending in Seq so that a filtered page is a keyset range scan.
             e.HasIndex(s => new { s.PartnerId, s.UserId }).IsUnique();
+            // The precheck and POST refuse a userId another partner already onboarded.
+            e.HasIndex(s => s.UserId);
             e.HasIndex(s => new { s.PartnerId, s.Seq });
             e.HasIndex(s => new { s.PartnerId, s.TemplateId, s.Seq });
             e.HasIndex(s => new { s.PartnerId, s.Status, s.Seq });
@@ -322,9 +324,13 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
         var subscribers = new List<Subscriber>();
         foreach (var entry in ChangeTracker.Entries<Subscriber>().ToList())
         {
-            if (entry.State == EntityState.Modified)
+            // A claim or release of the engine's lease is bookkeeping, not a change anyone could lose: it leaves the
+            // concurrency token alone, so a caller's write never fails because a worker picked the row up.
+            if (entry.State == EntityState.Modified
+                && entry.Properties.Any(p => p.IsModified && p.Metadata.Name != nameof(Subscriber.LeaseUntil)))
             {
-                entry.Entity.Version++;
+                var version = entry.Property(s => s.Version);
+                version.CurrentValue = entry.Entity.Version + 1;
             }
 
             if (entry.Entity.NewEvents.Count > 0)

@@ -59,18 +59,7 @@ public sealed partial class ProvisioningEngine(
         var postgres = db.Database.IsNpgsql();
         // PostgreSQL lets many workers and nodes claim side by side; SQLite has one writer, and the lock keeps
         // this node's workers from claiming the same rows.
-        var sql = """
-            UPDATE "Subscribers" SET "LeaseUntil" = {0}, "Version" = "Version" + 1
-            WHERE "Seq" IN (
-                SELECT "Seq" FROM "Subscribers"
-                WHERE "Status" IN ('Provisioning', 'Updating') AND "NextAttemptAt" IS NOT NULL
-                  AND "NextAttemptAt" <= {1} AND ("LeaseUntil" IS NULL OR "LeaseUntil" < {1})
-                ORDER BY "NextAttemptAt"
-                LIMIT {2}
-            """ + (postgres ? " FOR UPDATE SKIP LOCKED" : "") + """
-            )
-            RETURNING "Seq" AS "Value"
-            """;
+        var sql = EngineSql.Claim(postgres);
         if (!postgres)
         {
             await SqliteClaimLock.WaitAsync(cancellationToken);
@@ -94,29 +83,63 @@ public sealed partial class ProvisioningEngine(
     /// <summary>Isolates one row after its batch failed: a row that still fails is retried later on its own.</summary>
     private async Task ProcessOneAsync(long seq, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<FlowthroughDbContext>();
+        for (var attempt = 1; attempt <= MaxConflictRetries; attempt++)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<FlowthroughDbContext>();
+            try
+            {
+                await ProcessAsync(db, scope.ServiceProvider.GetRequiredService<ConsentMail>(), [seq], cancellationToken);
+                return;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Changed meanwhile (an admin, the API, BroadWorks): the attempt is redone on the new state.
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                await RecordFailureAsync(db, seq, exception, cancellationToken);
+                return;
+            }
+        }
+
+        // Still changing under us: give the row back to the queue rather than hold it until the lease runs out.
+        await using var last = scopes.CreateAsyncScope();
+        await last.ServiceProvider.GetRequiredService<FlowthroughDbContext>().Database
+            .ExecuteSqlRawAsync(EngineSql.ReleaseLease, [seq], cancellationToken);
+    }
+
+    private const int MaxConflictRetries = 3;
+
+    /// <summary>
+    /// A failed attempt: an unreachable identity service is error 7001, anything else an internal error (7000) whose
+    /// reference is the trace id logged with the exception. Both are retried with backoff until the last attempt.
+    /// </summary>
+    private async Task RecordFailureAsync(FlowthroughDbContext db, long seq, Exception exception,
+        CancellationToken cancellationToken)
+    {
+        var failure = ProvisioningFailure.Classify(exception);
+        var reference = failure == ErrorCatalog.InternalError
+            ? Activity.Current?.TraceId.ToHexString() ?? ActivityTraceId.CreateRandom().ToHexString()
+            : null;
+        LogAttemptFailed(logger, exception, seq, failure.Code, reference ?? "-");
+        db.ChangeTracker.Clear();
+        var subscriber = await db.Subscribers.FirstOrDefaultAsync(s => s.Seq == seq, cancellationToken);
+        if (subscriber is null || subscriber.Status is not (SubscriberStatus.Provisioning or SubscriberStatus.Updating))
+        {
+            return;
+        }
+
+        subscriber.BeginAttempt();
+        RetryOrFail(subscriber, failure, time.GetUtcNow().UtcDateTime, reference);
+        subscriber.ReleaseLease();
         try
         {
-            await ProcessAsync(db, scope.ServiceProvider.GetRequiredService<ConsentMail>(), [seq], cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
-            // Changed or deleted meanwhile (an admin, the API): the new state decides what happens next.
-        }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            LogAttemptFailed(logger, exception, seq);
-            db.ChangeTracker.Clear();
-            var subscriber = await db.Subscribers.FirstOrDefaultAsync(s => s.Seq == seq, cancellationToken);
-            if (subscriber is null || subscriber.Status is not (SubscriberStatus.Provisioning or SubscriberStatus.Updating))
-            {
-                return;
-            }
-
-            subscriber.BeginAttempt();
-            RetryOrFail(subscriber, ErrorCatalog.IdentityUnavailable, time.GetUtcNow().UtcDateTime);
-            await db.SaveChangesAsync(cancellationToken);
+            // Changed meanwhile: the new state decides; the lease runs out and the row is claimed again if still due.
         }
     }
 
@@ -140,8 +163,16 @@ public sealed partial class ProvisioningEngine(
             .ToListAsync(cancellationToken);
         var peopleByEmail = people.ToDictionary(p => p.NormalizedEmail);
         var peopleById = people.ToDictionary(p => p.Id);
+        var loadedPeople = people.Select(p => p.Id).ToList();
+        // Which subscriber each person belongs to: one email is one subscriber per organisation.
+        var owners = (await db.Subscribers.AsNoTracking()
+                .Where(s => s.PersonId != null && loadedPeople.Contains(s.PersonId.Value))
+                .Select(s => new { PersonId = s.PersonId!.Value, s.Id })
+                .ToListAsync(cancellationToken))
+            .DistinctBy(o => o.PersonId)
+            .ToDictionary(o => o.PersonId, o => o.Id);
         var releasedOrganizations = new List<Guid>();
-        var batch = new Batch(db, organizations, peopleByEmail, peopleById, releasedOrganizations, consentMail, now);
+        var batch = new Batch(db, organizations, peopleByEmail, peopleById, owners, releasedOrganizations, consentMail, now);
 
         foreach (var subscriber in subscribers)
         {
@@ -171,7 +202,7 @@ public sealed partial class ProvisioningEngine(
 
         foreach (var subscriber in subscribers)
         {
-            subscriber.LeaseUntil = null;
+            subscriber.ReleaseLease();
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -199,6 +230,7 @@ public sealed partial class ProvisioningEngine(
         Dictionary<(Guid, string), CustomerOrganization> organizations,
         Dictionary<string, Person> peopleByEmail,
         Dictionary<Guid, Person> peopleById,
+        Dictionary<Guid, Guid> owners,
         List<Guid> releasedOrganizations,
         ConsentMail consentMail,
         DateTime now)
@@ -207,6 +239,9 @@ public sealed partial class ProvisioningEngine(
         public Dictionary<(Guid, string), CustomerOrganization> Organizations { get; } = organizations;
         public Dictionary<string, Person> PeopleByEmail { get; } = peopleByEmail;
         public Dictionary<Guid, Person> PeopleById { get; } = peopleById;
+
+        /// <summary>Person id → the subscriber provisioned as that person.</summary>
+        public Dictionary<Guid, Guid> Owners { get; } = owners;
         public List<Guid> ReleasedOrganizations { get; } = releasedOrganizations;
         public ConsentMail ConsentMail { get; } = consentMail;
         public DateTime Now { get; } = now;
@@ -274,6 +309,19 @@ public sealed partial class ProvisioningEngine(
 
         if (batch.PeopleByEmail.TryGetValue(subscriber.NormalizedEmail, out var person))
         {
+            if (person.OrganizationId is { } personOrganization && personOrganization != organization.Id)
+            {
+                Fail(subscriber, ErrorCatalog.EmailInOtherOrganization, now);
+                return;
+            }
+
+            if (batch.Owners.TryGetValue(person.Id, out var owner) && owner != subscriber.Id)
+            {
+                // A second BroadWorks user with the same email would silently share the first one's identity.
+                Fail(subscriber, ErrorCatalog.EmailInUseBySubscriber, now);
+                return;
+            }
+
             if (person.OrganizationId is null)
             {
                 if (subscriber.MigrationConsentAt is null)
@@ -285,11 +333,6 @@ public sealed partial class ProvisioningEngine(
                 }
 
                 person.OrganizationId = organization.Id;
-            }
-            else if (person.OrganizationId != organization.Id)
-            {
-                Fail(subscriber, ErrorCatalog.EmailInOtherOrganization, now);
-                return;
             }
         }
         else
@@ -305,6 +348,7 @@ public sealed partial class ProvisioningEngine(
             batch.PeopleByEmail[person.NormalizedEmail] = person;
         }
 
+        batch.Owners[person.Id] = subscriber.Id;
         ApplyLicence(person, subscriber);
         if (isFirstUser)
         {
@@ -333,12 +377,14 @@ public sealed partial class ProvisioningEngine(
     }
 
     /// <summary>Exponential backoff with ±20% jitter so that a burst of failures does not retry in lockstep.</summary>
-    private void RetryOrFail(Subscriber subscriber, ErrorDefinition error, DateTime now)
+    private void RetryOrFail(Subscriber subscriber, ErrorDefinition error, DateTime now, string? reference)
     {
         var settings = options.Value;
+        var description = reference is null ? error.English : error.DescribeWithReference("en", reference);
         if (subscriber.Attempts >= settings.MaxAttempts)
         {
-            Fail(subscriber, error, now, $"{error.English} Gave up after {subscriber.Attempts} attempts.");
+            subscriber.Fail(error.Code, $"{description} Gave up after {subscriber.Attempts} attempts.", now, reference);
+            EngineMetrics.Failed.Inc();
             return;
         }
 
@@ -347,13 +393,13 @@ public sealed partial class ProvisioningEngine(
 #pragma warning disable CA5394 // Jitter needs no cryptographic randomness.
         var jittered = capped * (0.8 + (Random.Shared.NextDouble() * 0.4));
 #pragma warning restore CA5394
-        subscriber.ScheduleRetry(error.Code, error.English, now + jittered, now);
+        subscriber.ScheduleRetry(error.Code, description, now + jittered, now, reference);
         EngineMetrics.Retries.Inc();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A provisioning batch of {Count} failed; retrying its rows one by one")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Provisioning subscriber #{Seq} failed; it will be retried")]
-    private static partial void LogAttemptFailed(ILogger logger, Exception exception, long seq);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provisioning subscriber #{Seq} failed with error {ErrorCode} (reference {Reference}); it is retried while attempts remain")]
+    private static partial void LogAttemptFailed(ILogger logger, Exception exception, long seq, int errorCode, string reference);
 }

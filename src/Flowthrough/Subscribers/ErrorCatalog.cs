@@ -17,8 +17,14 @@ public sealed record ErrorDefinition(
     string Remediation,
     string RemediationPolish)
 {
-    public string Describe(string? language) =>
-        language is not null && language.StartsWith("pl", StringComparison.OrdinalIgnoreCase) ? Polish : English;
+    public string Describe(string? language) => IsPolish(language) ? Polish : English;
+
+    /// <summary>The description followed by the trace reference that finds the logged failure.</summary>
+    public string DescribeWithReference(string? language, string reference) =>
+        $"{Describe(language)} {(IsPolish(language) ? "Numer referencyjny" : "Reference")}: {reference}";
+
+    private static bool IsPolish(string? language) =>
+        language is not null && language.StartsWith("pl", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>
@@ -122,6 +128,12 @@ public static class ErrorCatalog
         "Nothing to do unless the retries run out; then use Retry Activation.",
         "Nic nie trzeba robić, chyba że ponowienia się wyczerpią; wtedy użyj Ponów próbę aktywacji.");
 
+    public static readonly ErrorDefinition InternalError = new(7000, 500, RetryClass.Auto,
+        "An internal error stopped provisioning; it is retried automatically.",
+        "Aprowizację przerwał błąd wewnętrzny; zostanie ponowiona automatycznie.",
+        "If the retries run out, send the reference to the Flowthrough operator (it finds the logged error), then use Retry Activation.",
+        "Jeśli ponowienia się wyczerpią, przekaż numer referencyjny operatorowi Flowthrough (wskazuje zapisany błąd), a następnie użyj Ponów próbę aktywacji.");
+
     public static readonly ErrorDefinition EmailInOtherOrganization = new(7002, 409, RetryClass.User,
         "The email address belongs to a user in another customer organisation.",
         "Adres e-mail należy do użytkownika w innej organizacji klienta.",
@@ -140,12 +152,43 @@ public static class ErrorCatalog
         "Delete the user and onboard them again through an existing template.",
         "Usuń użytkownika i ponownie wprowadź go przez istniejący szablon.");
 
+    public static readonly ErrorDefinition EmailInUseBySubscriber = new(7005, 409, RetryClass.User,
+        "The email address already belongs to another subscriber in this customer organisation.",
+        "Adres e-mail należy już do innego subskrybenta w tej organizacji klienta.",
+        "Ask the subscriber for their own work email address (Retry Activation with it), or delete the other subscriber if the address is theirs.",
+        "Poproś subskrybenta o jego własny służbowy adres e-mail (Ponów próbę aktywacji z tym adresem) lub usuń drugiego subskrybenta, jeśli adres należy do niego.");
+
+    public static readonly ErrorDefinition UserIdInOtherPartner = new(10023, 409, RetryClass.Admin,
+        "The BroadWorks UserID is already associated with a user of another partner",
+        "Identyfikator użytkownika BroadWorks jest już powiązany z użytkownikiem innego partnera",
+        "Check the userId; the same BroadWorks user cannot be onboarded by two partners. Ask the other partner to remove it.",
+        "Sprawdź userId; tego samego użytkownika BroadWorks nie mogą wprowadzić dwaj partnerzy. Poproś drugiego partnera o jego usunięcie.");
+
+    public static readonly ErrorDefinition EmailInUse = new(10024, 409, RetryClass.User,
+        "The email address is already used by another subscriber",
+        "Adres e-mail jest już używany przez innego subskrybenta",
+        "Use the subscriber's own email address, or delete the subscriber that holds it.",
+        "Użyj własnego adresu e-mail subskrybenta lub usuń subskrybenta, który go używa.");
+
+    public static readonly ErrorDefinition CustomerInOtherPartner = new(10025, 409, RetryClass.Admin,
+        "customerInfo.primaryEmail belongs to a customer of another partner",
+        "customerInfo.primaryEmail należy do klienta innego partnera",
+        "Use the primary email of one of your own customers, or leave customerInfo out to create a new customer.",
+        "Użyj głównego adresu e-mail jednego z własnych klientów lub pomiń customerInfo, aby utworzyć nowego klienta.");
+
+    public static readonly ErrorDefinition CustomerMismatch = new(10026, 409, RetryClass.Admin,
+        "customerInfo.primaryEmail names a different customer than spEnterpriseId",
+        "customerInfo.primaryEmail wskazuje innego klienta niż spEnterpriseId",
+        "Send the spEnterpriseId of the customer named by customerInfo.primaryEmail, or leave one of them out.",
+        "Wyślij spEnterpriseId klienta wskazanego przez customerInfo.primaryEmail lub pomiń jedno z nich.");
+
     public static IReadOnlyList<ErrorDefinition> All { get; } =
     [
         MissingParameter, InvalidSize, InvalidFormat, UnknownProvisioningId, IdempotencyKeyReused, Unauthorized,
         Forbidden, NotFound, InvalidState, Conflict, FlowThroughOff, BadProvisioningCredentials, TooManyFailures,
-        UnknownTemplate, UserIdInUse, IdentityUnavailable, EmailInOtherOrganization,
-        OrganizationMissing, TemplateMissing,
+        UnknownTemplate, UserIdInUse, UserIdInOtherPartner, EmailInUse, CustomerInOtherPartner, CustomerMismatch,
+        InternalError, IdentityUnavailable, EmailInOtherOrganization, OrganizationMissing, TemplateMissing,
+        EmailInUseBySubscriber,
     ];
 
     private static readonly Dictionary<int, ErrorDefinition> ByCode = All.ToDictionary(e => e.Code);

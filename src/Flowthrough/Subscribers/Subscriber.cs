@@ -9,31 +9,34 @@ namespace Flowthrough.Subscribers;
 public sealed class Subscriber
 {
     /// <summary>Insertion order: the keyset for paging, so a walk over pages is stable under concurrent inserts.</summary>
-    public long Seq { get; set; }
+    public long Seq { get; private set; }
 
-    public Guid Id { get; set; } = Guid.CreateVersion7();
-    public Guid PartnerId { get; set; }
-    public Guid TemplateId { get; set; }
-    public required string ProvisioningId { get; set; }
-    public required string UserId { get; set; }
-    public required string SpEnterpriseId { get; set; }
-    public required string FirstName { get; set; }
-    public required string LastName { get; set; }
+    public Guid Id { get; private set; } = Guid.CreateVersion7();
+    public Guid PartnerId { get; private set; }
+    public Guid TemplateId { get; private set; }
+    public string ProvisioningId { get; private set; } = "";
+    public string UserId { get; private set; } = "";
+    public string SpEnterpriseId { get; private set; } = "";
+    public string FirstName { get; private set; } = "";
+    public string LastName { get; private set; } = "";
     public string? Email { get; private set; }
     public string? NormalizedEmail { get; private set; }
 
     /// <summary>True when the email came from a trusted source (API, trusted template, admin): no verification.</summary>
     public bool EmailTrusted { get; private set; }
 
-    public string? PrimaryPhoneNumber { get; set; }
-    public string? MobilePhoneNumber { get; set; }
-    public string? Extension { get; set; }
-    public SubscriberPackage Package { get; set; }
-    public string? Language { get; set; }
-    public string? Timezone { get; set; }
+    public string? PrimaryPhoneNumber { get; private set; }
+    public string? MobilePhoneNumber { get; private set; }
+    public string? Extension { get; private set; }
+    public SubscriberPackage Package { get; private set; }
+    public string? Language { get; private set; }
+    public string? Timezone { get; private set; }
     public SubscriberStatus Status { get; private set; }
     public int? ErrorCode { get; private set; }
     public string? ErrorDescription { get; private set; }
+
+    /// <summary>The trace id of an internal error, which finds its logged exception; shown to admins and the subscriber.</summary>
+    public string? ErrorReference { get; private set; }
     public DateTime Created { get; private set; }
     public DateTime LastStatusChange { get; private set; }
     public bool SelfActivated { get; private set; }
@@ -48,15 +51,18 @@ public sealed class Subscriber
     public DateTime? NextAttemptAt { get; private set; }
 
     /// <summary>A claim by an engine worker; an expired lease means the worker died and the job is due again.</summary>
-    public DateTime? LeaseUntil { get; set; }
+    public DateTime? LeaseUntil { get; private set; }
 
     public string? BlockedReason { get; private set; }
 
     /// <summary>When the owner of a consumer account agreed to move it into the customer organisation.</summary>
     public DateTime? MigrationConsentAt { get; private set; }
 
-    /// <summary>Optimistic concurrency token, bumped on every change.</summary>
-    public int Version { get; set; }
+    /// <summary>
+    /// Optimistic concurrency token, bumped by the DbContext on every change except lease bookkeeping, so that a
+    /// worker claiming or releasing the row never makes a caller's write fail.
+    /// </summary>
+    public int Version { get; private set; }
 
     public const string AwaitingFirstUser = "awaiting_first_user";
 
@@ -152,6 +158,7 @@ public sealed class Subscriber
     }
 
     /// <summary>The engine created or linked the person and set the licence.</summary>
+    [EngineTransition]
     public void CompleteProvisioning(Guid personId, Guid organizationId, DateTime now)
     {
         Require(nameof(CompleteProvisioning), SubscriberStatus.Provisioning, SubscriberStatus.Updating);
@@ -164,6 +171,7 @@ public sealed class Subscriber
     }
 
     /// <summary>The email belongs to a consumer account; its owner must consent to the move.</summary>
+    [EngineTransition]
     public void RequireUserMigration(DateTime now)
     {
         Require(nameof(RequireUserMigration), SubscriberStatus.Provisioning);
@@ -181,29 +189,35 @@ public sealed class Subscriber
     }
 
     /// <summary>A permanent failure, or a transient one past the last attempt.</summary>
-    public void Fail(int errorCode, string description, DateTime now)
+    [EngineTransition]
+    public void Fail(int errorCode, string description, DateTime now, string? reference = null)
     {
         Require(nameof(Fail), SubscriberStatus.Provisioning, SubscriberStatus.Updating);
         ErrorCode = errorCode;
         ErrorDescription = description;
+        ErrorReference = reference;
         ClearQueue();
         MoveTo(SubscriberStatus.Error, "failed", Actors.Engine, now,
-            new { errorCode, description, attempts = Attempts });
+            new { errorCode, description, reference, attempts = Attempts });
     }
 
     /// <summary>A transient failure with attempts left: stays in its status and is due again at <paramref name="nextAttemptAt"/>.</summary>
-    public void ScheduleRetry(int errorCode, string description, DateTime nextAttemptAt, DateTime now)
+    [EngineTransition]
+    public void ScheduleRetry(int errorCode, string description, DateTime nextAttemptAt, DateTime now,
+        string? reference = null)
     {
         Require(nameof(ScheduleRetry), SubscriberStatus.Provisioning, SubscriberStatus.Updating);
         ErrorCode = errorCode;
         ErrorDescription = description;
+        ErrorReference = reference;
         NextAttemptAt = nextAttemptAt;
         LeaseUntil = null;
         Record("attempt_failed", Actors.Engine, now, Status,
-            new { errorCode, description, attempt = Attempts, nextAttemptAt });
+            new { errorCode, description, reference, attempt = Attempts, nextAttemptAt });
     }
 
     /// <summary>Counts an engine attempt; the count decides when transient failures become an error.</summary>
+    [EngineTransition]
     public void BeginAttempt()
     {
         Require(nameof(BeginAttempt), SubscriberStatus.Provisioning, SubscriberStatus.Updating);
@@ -211,6 +225,7 @@ public sealed class Subscriber
     }
 
     /// <summary>Provision Admin First: wait, without polling, until the organisation's first user is provisioned.</summary>
+    [EngineTransition]
     public void HoldForFirstUser(Guid organizationId, DateTime now)
     {
         Require(nameof(HoldForFirstUser), SubscriberStatus.Provisioning);
@@ -221,6 +236,7 @@ public sealed class Subscriber
     }
 
     /// <summary>The organisation's first user is provisioned: a held subscriber is due at once.</summary>
+    [EngineTransition]
     public void ReleaseHold(DateTime now)
     {
         if (Status != SubscriberStatus.Provisioning || BlockedReason is null)
@@ -233,32 +249,92 @@ public sealed class Subscriber
         Record("released", Actors.Engine, now, Status);
     }
 
-    /// <summary>Names, numbers, language or package changed; a provisioned subscriber is re-provisioned.</summary>
-    public void ChangeDetails(string actor, DateTime now, object? changes)
+    /// <summary>
+    /// Applies the fields <paramref name="change"/> sets (null = keep, blank = remove an optional one) and returns what
+    /// changed; a provisioned subscriber is re-provisioned. Nothing is applied when the change would leave the
+    /// subscriber with neither a primary number nor an extension: <see cref="DetailUpdate.MissingNumberField"/> says
+    /// which field the caller tried to remove.
+    /// </summary>
+    public DetailUpdate UpdateDetails(DetailChange change, string actor, DateTime now)
     {
-        if (Status == SubscriberStatus.Provisioned)
+        ArgumentNullException.ThrowIfNull(change);
+        var primary = change.PrimaryPhoneNumber is null ? PrimaryPhoneNumber : Blank(change.PrimaryPhoneNumber);
+        var extension = change.Extension is null ? Extension : Blank(change.Extension);
+        if (primary is null && extension is null)
         {
-            QueueForEngine(now);
-            MoveTo(SubscriberStatus.Updating, "details_changed", actor, now, changes);
+            return new DetailUpdate(new Dictionary<string, string?>(),
+                change.PrimaryPhoneNumber is not null ? "primaryPhoneNumber" : "extension");
         }
-        else
+
+        var changes = new Dictionary<string, string?>(StringComparer.Ordinal);
+        UserId = Apply(changes, "userId", UserId, change.UserId) ?? UserId;
+        FirstName = Apply(changes, "firstName", FirstName, change.FirstName) ?? FirstName;
+        LastName = Apply(changes, "lastName", LastName, change.LastName) ?? LastName;
+        PrimaryPhoneNumber = Apply(changes, "primaryPhoneNumber", PrimaryPhoneNumber, change.PrimaryPhoneNumber);
+        MobilePhoneNumber = Apply(changes, "mobilePhoneNumber", MobilePhoneNumber, change.MobilePhoneNumber);
+        Extension = Apply(changes, "extension", Extension, change.Extension);
+        Language = Apply(changes, "language", Language, change.Language);
+        Timezone = Apply(changes, "timezone", Timezone, change.Timezone);
+        if (changes.Count > 0)
         {
-            Record("details_changed", actor, now, Status, changes);
+            MarkChanged("details_changed", actor, now, changes);
         }
+
+        if (change.Package is { } package)
+        {
+            ChangePackage(package, actor, now);
+        }
+
+        return new DetailUpdate(changes, null);
     }
 
-    /// <summary>An admin onboards the subscriber with an email they vouch for (treated as trusted).</summary>
-    public void RetryActivation(string email, string actor, DateTime now)
+    /// <summary>
+    /// A package change is allowed in every status: an engine attempt in flight fails its optimistic check and is
+    /// redone with the new package, so nothing can race it. Asked by every page instead of restating it.
+    /// </summary>
+    public static bool CanChangePackage(SubscriberStatus status) => Enum.IsDefined(status);
+
+    /// <summary>Changes the package; returns false when it already is that package. Events carry package and previous.</summary>
+    public bool ChangePackage(SubscriberPackage package, string actor, DateTime now)
     {
-        if (Status != SubscriberStatus.Error && !Status.IsPending())
+        if (package == Package)
+        {
+            return false;
+        }
+
+        var previous = Package;
+        Package = package;
+        MarkChanged("package_changed", actor, now, new { package = package.ToWire(), previous = previous.ToWire() });
+        return true;
+    }
+
+    /// <summary>Retry Activation takes a user in error or waiting on a requirement (DESIGN §3.3).</summary>
+    public static bool CanRetryActivation(SubscriberStatus status) =>
+        status == SubscriberStatus.Error || status.IsPending();
+
+    /// <summary>Whether Retry Activation may go ahead without an email typed by the admin: only with a trusted one.</summary>
+    public bool HasTrustedEmail => EmailTrusted && Email is not null;
+
+    /// <summary>
+    /// An admin onboards the subscriber. An email the admin typed is vouched for (trusted); without one, only an
+    /// email that is already verified or trusted is used, never the subscriber's own unverified entry.
+    /// </summary>
+    public void RetryActivation(string? adminEmail, string actor, DateTime now)
+    {
+        if (!CanRetryActivation(Status) || adminEmail is null && !HasTrustedEmail)
         {
             throw new SubscriberTransitionException(Id, Status, nameof(RetryActivation));
         }
 
-        SetEmail(email, trusted: true);
+        if (adminEmail is not null)
+        {
+            SetEmail(adminEmail, trusted: true);
+        }
+
         ClearError();
         QueueForEngine(now);
-        MoveTo(SubscriberStatus.Provisioning, "retry_activation", actor, now, new { email });
+        MoveTo(SubscriberStatus.Provisioning, "retry_activation", actor, now,
+            new { email = Email, typedByAdmin = adminEmail is not null });
     }
 
     /// <summary>
@@ -302,6 +378,42 @@ public sealed class Subscriber
     /// <summary>Records the removal; the caller deletes the row. Allowed in every status.</summary>
     public void Remove(string actor, DateTime now) => Record("deleted", actor, now, Status, new { userId = UserId });
 
+    /// <summary>The engine is done with its claim; the row is free for the next one. Lease bookkeeping only.</summary>
+    [EngineTransition]
+    public void ReleaseLease() => LeaseUntil = null;
+
+    /// <summary>A provisioned subscriber goes through updating; in any other status the change is only recorded.</summary>
+    private void MarkChanged(string kind, string actor, DateTime now, object changes)
+    {
+        if (Status == SubscriberStatus.Provisioned)
+        {
+            QueueForEngine(now);
+            MoveTo(SubscriberStatus.Updating, kind, actor, now, changes);
+        }
+        else
+        {
+            Record(kind, actor, now, Status, changes);
+        }
+    }
+
+    private static string? Apply(Dictionary<string, string?> changes, string field, string? current, string? requested)
+    {
+        if (requested is null)
+        {
+            return current;
+        }
+
+        var value = Blank(requested);
+        if (!string.Equals(value, current, StringComparison.Ordinal))
+        {
+            changes[field] = value;
+        }
+
+        return value;
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
     private void SetEmail(string email, bool trusted)
     {
         Email = email.Trim();
@@ -330,6 +442,7 @@ public sealed class Subscriber
     {
         ErrorCode = null;
         ErrorDescription = null;
+        ErrorReference = null;
     }
 
     private void Require(string transition, params ReadOnlySpan<SubscriberStatus> allowed)

@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace Flowthrough.Subscribers;
 
-/// <summary>POST /v1/broadworks/subscribers and its precheck: the public Webex field names.</summary>
-public sealed class ProvisionSubscriberRequest
+/// <summary>POST /v1/broadworks/subscribers: the public Webex field names.</summary>
+public class ProvisionSubscriberRequest
 {
     public string? ProvisioningId { get; set; }
     public string? UserId { get; set; }
@@ -19,9 +19,27 @@ public sealed class ProvisionSubscriberRequest
     public string? Timezone { get; set; }
 }
 
+/// <summary>
+/// POST /v1/broadworks/subscribers/validate: only <c>email</c> is required. With nothing but the email (and
+/// optionally <c>customerInfo</c>) it checks the email; with the subscriber's fields it checks a whole POST.
+/// </summary>
+public sealed class PrecheckSubscriberRequest : ProvisionSubscriberRequest
+{
+    public PrecheckCustomerInfo? CustomerInfo { get; set; }
+}
+
+/// <summary>The customer the subscriber would be provisioned into, named by its primary email.</summary>
+public sealed class PrecheckCustomerInfo
+{
+    public string? PrimaryEmail { get; set; }
+}
+
 /// <summary>PUT /v1/broadworks/subscribers/{id}: a missing field is unchanged; an empty number removes it.</summary>
 public sealed class UpdateSubscriberRequest
 {
+    /// <summary>The user's new BroadWorks user ID (renamed on the AS); unique within the partner.</summary>
+    public string? UserId { get; set; }
+
     public string? FirstName { get; set; }
     public string? LastName { get; set; }
     public string? Email { get; set; }
@@ -87,7 +105,3 @@ public sealed record SubscriberResponse(
 }
 
 public sealed record SubscriberListResponse(IReadOnlyList<SubscriberResponse> Items);
-
-public sealed record PrecheckInfo(int InfoCode, string Description);
-
-public sealed record PrecheckResponse(string Message, IReadOnlyList<PrecheckInfo> Info);

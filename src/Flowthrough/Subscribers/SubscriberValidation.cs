@@ -49,6 +49,12 @@ public static partial class SubscriberValidation
     {
         ArgumentNullException.ThrowIfNull(r);
         var errors = new List<ApiError>();
+        if (r.UserId is { } userId && string.IsNullOrWhiteSpace(userId))
+        {
+            errors.Add(new ApiError(ErrorCatalog.MissingParameter, "userId", "userId cannot be empty."));
+        }
+
+        MaxLength(errors, "userId", r.UserId, SubscriberLimits.UserId);
         if (r.FirstName is { } first && string.IsNullOrWhiteSpace(first))
         {
             errors.Add(new ApiError(ErrorCatalog.MissingParameter, "firstName", "firstName cannot be empty."));

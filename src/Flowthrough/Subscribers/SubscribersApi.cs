@@ -35,9 +35,12 @@ public static class SubscribersApi
                 "is provisioned at once (trusted); without one it waits in pending_email_input. " +
                 "Send an Idempotency-Key header to make retries safe.");
         group.MapPost("/validate", PrecheckAsync).RequireScope(ApiToken.WriteScope)
-            .Accepts<ProvisionSubscriberRequest>("application/json")
+            .Accepts<PrecheckSubscriberRequest>("application/json")
             .WithSummary("Provisioning precheck")
-            .WithDescription("Runs every check provisioning would run, without writing anything.");
+            .WithDescription("Runs every check provisioning would run, without writing anything. Two variants: the " +
+                "email alone (optionally with customerInfo.primaryEmail, the customer to join), or the whole " +
+                "subscriber as for a POST. Answers info {infoCode, description}: 100 success, 101 success into an " +
+                "existing customer, 102 success after the owner of a consumer account consents.");
         group.MapGet("/{subscriberId}", GetAsync).RequireScope(ApiToken.ReadScope)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Get a subscriber");
@@ -47,8 +50,9 @@ public static class SubscribersApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Update a subscriber")
             .WithDescription("Fields left out stay as they are. An empty mobilePhoneNumber removes it; an empty " +
-                "primaryPhoneNumber or extension only while the other stays. The email cannot change. A " +
-                "provisioned subscriber goes through updating.");
+                "primaryPhoneNumber or extension only while the other stays. userId renames the BroadWorks user " +
+                "(409 10022 when another subscriber has it). The email cannot change. A provisioned subscriber goes " +
+                "through updating. Safe while the engine works on the subscriber: the change is applied to a fresh read.");
         group.MapDelete("/{subscriberId}", DeleteAsync).RequireScope(ApiToken.WriteScope)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Delete a subscriber")
@@ -142,7 +146,8 @@ public static class SubscribersApi
     }
 
     private static async Task<IResult> ProvisionAsync(HttpContext context, ClaimsPrincipal user,
-        FlowthroughDbContext db, TimeProvider time, ProvisioningSignal signal, IOptions<JsonOptions> json)
+        FlowthroughDbContext db, ProvisioningChecks checks, SubscriberOperations operations, TimeProvider time,
+        IOptions<JsonOptions> json)
     {
         var body = await JsonBody.ReadAsync<ProvisionSubscriberRequest>(context);
         var partnerId = user.PartnerId();
@@ -164,64 +169,50 @@ public static class SubscribersApi
         }
 
         var request = body.Value!;
-        var (template, errors) = await CheckProvisionAsync(db, partnerId, request, emailRequired: false, context);
-        if (template is null)
+        var checkResult = await checks.CheckProvisionAsync(partnerId, request, context.RequestAborted);
+        if (checkResult.Template is not { } template)
         {
-            return ApiProblem.Create(context, errors);
+            // A key whose first call is still being written answers as that call will (its replay), not with 10022.
+            return idempotencyKey.Length > 0 && await ReplayAsync(db, partnerId, idempotencyKey, body.Hash, context) is { } raced
+                ? raced
+                : ApiProblem.Create(context, checkResult.Errors);
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
         // Validated above; a failed parse cannot reach this line.
         _ = WireValues.TryParsePackage(request.Package!, out var package);
-        var subscriber = Subscriber.Intake(new Subscriber.IntakeDetails(
+        var details = new Subscriber.IntakeDetails(
             partnerId, template.Id, template.ProvisioningId, request.UserId!.Trim(), request.SpEnterpriseId!.Trim(),
             request.FirstName!.Trim(), request.LastName!.Trim(), package, NullIfBlank(request.Email),
             EmailTrusted: true, NullIfBlank(request.PrimaryPhoneNumber), NullIfBlank(request.MobilePhoneNumber),
             NullIfBlank(request.Extension), NullIfBlank(request.Language), NullIfBlank(request.Timezone),
-            SubscriberSource.Api), Actors.Api, now);
-        db.Subscribers.Add(subscriber);
-        var response = SubscriberResponse.From(subscriber);
-        if (idempotencyKey.Length > 0)
+            SubscriberSource.Api);
+        var outcome = await operations.ProvisionAsync(details, Actors.Api, (context2, subscriber) =>
         {
-            db.IdempotencyRecords.Add(new IdempotencyRecord
+            if (idempotencyKey.Length > 0)
             {
-                PartnerId = partnerId,
-                Key = idempotencyKey,
-                RequestHash = body.Hash,
-                StatusCode = StatusCodes.Status200OK,
-                ResponseBody = JsonSerializer.Serialize(response, json.Value.SerializerOptions),
-                Created = now,
-            });
-        }
-
-        try
-        {
-            await db.SaveChangesAsync(context.RequestAborted);
-        }
-        catch (DbUpdateException)
-        {
-            // A concurrent request won the race for the same key or the same userId.
-            db.ChangeTracker.Clear();
-            if (idempotencyKey.Length > 0 && await ReplayAsync(db, partnerId, idempotencyKey, body.Hash, context) is { } raced)
-            {
-                return raced;
+                context2.IdempotencyRecords.Add(new IdempotencyRecord
+                {
+                    PartnerId = partnerId,
+                    Key = idempotencyKey,
+                    RequestHash = body.Hash,
+                    StatusCode = StatusCodes.Status200OK,
+                    ResponseBody = JsonSerializer.Serialize(SubscriberResponse.From(subscriber), json.Value.SerializerOptions),
+                    Created = time.GetUtcNow().UtcDateTime,
+                });
             }
-
-            if (await db.Subscribers.AnyAsync(s => s.PartnerId == partnerId && s.UserId == subscriber.UserId,
-                    context.RequestAborted))
-            {
-                return ApiProblem.Create(context, ErrorCatalog.UserIdInUse, fieldName: "userId");
-            }
-
-            throw;
-        }
-
-        if (subscriber.Status == SubscriberStatus.Provisioning)
+        }, context.RequestAborted);
+        if (outcome.Kind == OutcomeKind.Done)
         {
-            signal.Notify();
+            return TypedResults.Ok(SubscriberResponse.From(outcome.Subscriber!));
         }
 
-        return TypedResults.Ok(response);
+        // A concurrent request won the race for the same key or the same userId: answer as its repeat.
+        if (idempotencyKey.Length > 0 && await ReplayAsync(db, partnerId, idempotencyKey, body.Hash, context) is { } repeat)
+        {
+            return repeat;
+        }
+
+        return ApiProblem.Create(context, ErrorCatalog.UserIdInUse, fieldName: "userId");
     }
 
     private static async Task<IResult?> ReplayAsync(FlowthroughDbContext db, Guid partnerId, string key, string hash,
@@ -243,61 +234,19 @@ public static class SubscribersApi
         return TypedResults.Content(record.ResponseBody, "application/json", statusCode: record.StatusCode);
     }
 
-    /// <summary>Every check provisioning runs before it writes: fields, template, userId, email ownership.</summary>
-    private static async Task<(Templates.OnboardingTemplate? Template, List<ApiError> Errors)> CheckProvisionAsync(
-        FlowthroughDbContext db, Guid partnerId, ProvisionSubscriberRequest request, bool emailRequired,
-        HttpContext context)
-    {
-        var errors = SubscriberValidation.ValidateProvision(request, emailRequired).Ordered();
-        if (errors.Count > 0)
-        {
-            return (null, errors);
-        }
-
-        var template = await db.Templates.AsNoTracking()
-            .FirstOrDefaultAsync(t => t.PartnerId == partnerId && t.ProvisioningId == request.ProvisioningId,
-                context.RequestAborted);
-        if (template is null)
-        {
-            return (null, [new ApiError(ErrorCatalog.UnknownProvisioningId, "provisioningId",
-                $"No onboarding template has the provisioningId '{request.ProvisioningId}'.")]);
-        }
-
-        var userId = request.UserId!.Trim();
-        if (await db.Subscribers.AnyAsync(s => s.PartnerId == partnerId && s.UserId == userId, context.RequestAborted))
-        {
-            return (null, [new ApiError(ErrorCatalog.UserIdInUse, "userId", ErrorCatalog.UserIdInUse.English)]);
-        }
-
-        if (!string.IsNullOrWhiteSpace(request.Email))
-        {
-            var owner = await PersonDirectory.FindOwnerAsync(db, request.Email, context.RequestAborted);
-            if (owner is { OrganizationId: { } organizationId }
-                && !await db.Organizations.AnyAsync(o => o.Id == organizationId && o.PartnerId == partnerId
-                    && o.SpEnterpriseId == request.SpEnterpriseId, context.RequestAborted))
-            {
-                return (null, [new ApiError(ErrorCatalog.EmailInOtherOrganization, "email",
-                    ErrorCatalog.EmailInOtherOrganization.English)]);
-            }
-        }
-
-        return (template, []);
-    }
-
     private static async Task<Results<Ok<PrecheckResponse>, ProblemHttpResult>> PrecheckAsync(HttpContext context,
-        ClaimsPrincipal user, FlowthroughDbContext db)
+        ClaimsPrincipal user, ProvisioningChecks checks)
     {
-        var body = await JsonBody.ReadAsync<ProvisionSubscriberRequest>(context);
+        var body = await JsonBody.ReadAsync<PrecheckSubscriberRequest>(context);
         if (body.Error is { } bodyError)
         {
             return ApiProblem.Create(context, [bodyError]);
         }
 
-        var (template, errors) = await CheckProvisionAsync(db, user.PartnerId(), body.Value!, emailRequired: true, context);
-        return template is null
-            ? ApiProblem.Create(context, errors)
-            : TypedResults.Ok(new PrecheckResponse("success",
-                [new PrecheckInfo(100, "Provisioning preCheck validation successful.")]));
+        var result = await checks.CheckPrecheckAsync(user.PartnerId(), body.Value!, context.RequestAborted);
+        return result.Passed
+            ? TypedResults.Ok(new PrecheckResponse("success", result.Info))
+            : ApiProblem.Create(context, result.Errors);
     }
 
     private static async Task<Results<Ok<SubscriberResponse>, ProblemHttpResult>> GetAsync(string subscriberId,
@@ -310,8 +259,8 @@ public static class SubscribersApi
     }
 
     private static async Task<Results<Ok<SubscriberResponse>, ProblemHttpResult>> UpdateAsync(string subscriberId,
-        HttpContext context, ClaimsPrincipal user, FlowthroughDbContext db, TimeProvider time,
-        ProvisioningSignal signal)
+        HttpContext context, ClaimsPrincipal user, FlowthroughDbContext db, SubscriberOperations operations,
+        ProvisioningChecks checks)
     {
         var body = await JsonBody.ReadAsync<UpdateSubscriberRequest>(context);
         if (body.Error is { } bodyError)
@@ -319,116 +268,100 @@ public static class SubscribersApi
             return ApiProblem.Create(context, [bodyError]);
         }
 
-        var subscriber = await FindAsync(db, user, subscriberId, tracking: true, context.RequestAborted);
-        if (subscriber is null)
+        if (!Guid.TryParse(subscriberId, out var id))
         {
             return NotFound(context, subscriberId);
         }
 
         var request = body.Value!;
         var errors = SubscriberValidation.ValidateUpdate(request).Ordered();
-        if (request.Email is { Length: > 0 } email
-            && !string.Equals(Subscriber.NormalizeEmail(email), subscriber.NormalizedEmail, StringComparison.Ordinal))
-        {
-            errors.Add(new ApiError(ErrorCatalog.InvalidFormat, "email", "The email of a subscriber cannot be changed."));
-        }
-
-        var primary = request.PrimaryPhoneNumber is null ? subscriber.PrimaryPhoneNumber : NullIfBlank(request.PrimaryPhoneNumber);
-        var extension = request.Extension is null ? subscriber.Extension : NullIfBlank(request.Extension);
-        if (primary is null && extension is null)
-        {
-            errors.Add(new ApiError(ErrorCatalog.MissingParameter,
-                request.PrimaryPhoneNumber is not null ? "primaryPhoneNumber" : "extension",
-                "A subscriber keeps a primaryPhoneNumber or an extension; one of them can only be removed while the other stays."));
-        }
-
         if (errors.Count > 0)
         {
             return ApiProblem.Create(context, errors);
         }
 
-        var changes = new Dictionary<string, string?>();
-        Change(changes, "firstName", subscriber.FirstName, request.FirstName?.Trim(), v => subscriber.FirstName = v!);
-        Change(changes, "lastName", subscriber.LastName, request.LastName?.Trim(), v => subscriber.LastName = v!);
-        Change(changes, "primaryPhoneNumber", subscriber.PrimaryPhoneNumber, request.PrimaryPhoneNumber is null ? null : primary ?? "",
-            v => subscriber.PrimaryPhoneNumber = NullIfBlank(v));
-        Change(changes, "extension", subscriber.Extension, request.Extension is null ? null : extension ?? "",
-            v => subscriber.Extension = NullIfBlank(v));
-        Change(changes, "mobilePhoneNumber", subscriber.MobilePhoneNumber, request.MobilePhoneNumber,
-            v => subscriber.MobilePhoneNumber = NullIfBlank(v));
-        Change(changes, "language", subscriber.Language, request.Language, v => subscriber.Language = NullIfBlank(v));
-        Change(changes, "timezone", subscriber.Timezone, request.Timezone, v => subscriber.Timezone = NullIfBlank(v));
-        if (!string.IsNullOrEmpty(request.Package) && WireValues.TryParsePackage(request.Package, out var package)
-            && package != subscriber.Package)
-        {
-            changes["package"] = package.ToWire();
-            subscriber.Package = package;
-        }
-
-        if (changes.Count > 0)
-        {
-            subscriber.ChangeDetails(Actors.Api, time.GetUtcNow().UtcDateTime, changes);
-            try
-            {
-                await db.SaveChangesAsync(context.RequestAborted);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                return ApiProblem.Create(context, ErrorCatalog.Conflict);
-            }
-
-            if (subscriber.Status == SubscriberStatus.Updating)
-            {
-                signal.Notify();
-            }
-        }
-
-        return TypedResults.Ok(SubscriberResponse.From(subscriber));
-    }
-
-    private static void Change(Dictionary<string, string?> changes, string field, string? current, string? requested,
-        Action<string?> apply)
-    {
-        if (requested is null || string.Equals(NullIfBlank(requested), current, StringComparison.Ordinal))
-        {
-            return;
-        }
-
-        changes[field] = NullIfBlank(requested);
-        apply(requested);
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string subscriberId,
-        HttpContext context, ClaimsPrincipal user, FlowthroughDbContext db, TimeProvider time)
-    {
-        var subscriber = await FindAsync(db, user, subscriberId, tracking: true, context.RequestAborted);
-        if (subscriber is null)
+        var partnerId = user.PartnerId();
+        var which = SubscriberOperations.ById(partnerId, id);
+        var current = await db.Subscribers.AsNoTracking().FirstOrDefaultAsync(which, context.RequestAborted);
+        if (current is null)
         {
             return NotFound(context, subscriberId);
         }
 
-        await SubscriberRemoval.RemoveAsync(db, subscriber, Actors.Api, time.GetUtcNow().UtcDateTime,
+        // The email is the subscriber's identity once provisioned: it is not a field PUT changes.
+        if (request.Email is { Length: > 0 } email
+            && !string.Equals(Subscriber.NormalizeEmail(email), current.NormalizedEmail, StringComparison.Ordinal))
+        {
+            return ApiProblem.Create(context, ErrorCatalog.InvalidFormat, "The email of a subscriber cannot be changed.", "email");
+        }
+
+        if (request.UserId?.Trim() is { } userId && userId != current.UserId
+            && await checks.UserIdErrorAsync(partnerId, userId, context.RequestAborted) is { } userIdError)
+        {
+            return ApiProblem.Create(context, [userIdError]);
+        }
+
+        var outcome = await operations.UpdateDetailsAsync(which, ChangeOf(request), Actors.Api, context.RequestAborted);
+        return outcome.Kind switch
+        {
+            OutcomeKind.NotFound => NotFound(context, subscriberId),
+            OutcomeKind.Invalid or OutcomeKind.UserIdInUse => ApiProblem.Create(context, outcome.Errors!),
+            OutcomeKind.Conflict => ApiProblem.Create(context, ErrorCatalog.Conflict,
+                "The subscriber kept changing while this update was applied; send the PUT again."),
+            _ => TypedResults.Ok(SubscriberResponse.From(outcome.Subscriber!)),
+        };
+    }
+
+    private static DetailChange ChangeOf(UpdateSubscriberRequest request) => new(
+        UserId: request.UserId?.Trim(),
+        FirstName: request.FirstName,
+        LastName: request.LastName,
+        PrimaryPhoneNumber: request.PrimaryPhoneNumber,
+        MobilePhoneNumber: request.MobilePhoneNumber,
+        Extension: request.Extension,
+        Language: request.Language,
+        Timezone: request.Timezone,
+        Package: string.IsNullOrEmpty(request.Package) || !WireValues.TryParsePackage(request.Package, out var package)
+            ? null
+            : package);
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string subscriberId,
+        HttpContext context, ClaimsPrincipal user, SubscriberOperations operations)
+    {
+        if (!Guid.TryParse(subscriberId, out var id))
+        {
+            return NotFound(context, subscriberId);
+        }
+
+        var removed = await operations.RemoveAsync(SubscriberOperations.ById(user.PartnerId(), id), Actors.Api, null,
             context.RequestAborted);
-        return TypedResults.NoContent();
+        return removed.Kind switch
+        {
+            OutcomeKind.Done => TypedResults.NoContent(),
+            OutcomeKind.Conflict => ApiProblem.Create(context, ErrorCatalog.Conflict,
+                "The subscriber kept changing while it was being deleted; send the DELETE again."),
+            _ => NotFound(context, subscriberId),
+        };
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ConsentMoveAsync(string subscriberId,
-        HttpContext context, ClaimsPrincipal user, FlowthroughDbContext db, TimeProvider time, ConsentMail consentMail)
+        HttpContext context, ClaimsPrincipal user, SubscriberOperations operations)
     {
-        var subscriber = await FindAsync(db, user, subscriberId, tracking: true, context.RequestAborted);
-        if (subscriber is null)
+        if (!Guid.TryParse(subscriberId, out var id))
         {
             return NotFound(context, subscriberId);
         }
 
-        if (subscriber.Status != SubscriberStatus.PendingUserMigration)
+        var resent = await operations.ResendConsentAsync(SubscriberOperations.ById(user.PartnerId(), id), Actors.Api,
+            context.RequestAborted);
+        return resent.Kind switch
         {
-            return ApiProblem.Create(context, ErrorCatalog.InvalidState,
-                $"The consent email is only sent to a subscriber in pending_user_migration; this one is {subscriber.Status.ToWire()}.");
-        }
-
-        await consentMail.ResendAsync(db, subscriber, Actors.Api, time.GetUtcNow().UtcDateTime, context.RequestAborted);
-        return TypedResults.NoContent();
+            OutcomeKind.Done => TypedResults.NoContent(),
+            OutcomeKind.NotAllowed => ApiProblem.Create(context, ErrorCatalog.InvalidState,
+                $"The consent email is only sent to a subscriber in pending_user_migration; this one is {resent.Subscriber!.Status.ToWire()}."),
+            OutcomeKind.Conflict => ApiProblem.Create(context, ErrorCatalog.Conflict),
+            _ => NotFound(context, subscriberId),
+        };
     }
 
     private static async Task<Subscriber?> FindAsync(FlowthroughDbContext db, ClaimsPrincipal user, string subscriberId,

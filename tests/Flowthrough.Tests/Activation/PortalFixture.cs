@@ -1,10 +1,14 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Flowthrough.Email;
 using Flowthrough.Provisioning;
 using Flowthrough.Subscribers;
 using Flowthrough.Templates;
 using Flowthrough.Tests.Simulator;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 
@@ -50,13 +54,45 @@ public sealed partial class PortalFixture : IAsyncDisposable
         return new PortalFixture(app, await SimulatorHost.StartAsync());
     }
 
+    public const string ProvisioningAccount = "bwprov";
+    public const string ProvisioningPassword = "Prov-Test-2026!";
+
     public Task<TestPartner> TemplateAsync(Action<OnboardingTemplate>? configure = null) =>
         App.CreatePartnerAsync(t =>
         {
             t.EmailTrust = EmailTrust.Untrusted;
             t.FlowThroughEnabled = true;
+            t.ProvisioningAccountName = ProvisioningAccount;
+            t.ProvisioningPasswordHash = new PasswordHasher<OnboardingTemplate>().HashPassword(t, ProvisioningPassword);
             configure?.Invoke(t);
         }, XsiUrl);
+
+    /// <summary>
+    /// What a BroadWorks AS does when Integrated IM&amp;P is switched on for a simulator user: the bridge call with
+    /// the user's data. On a flow-through template only users sent this way may activate in the portal.
+    /// </summary>
+    public async Task<Subscriber> SendFromBroadWorksAsync(TestPartner partner, string userId)
+    {
+        ArgumentNullException.ThrowIfNull(partner);
+        var users = await Simulator.Client.GetFromJsonAsync<JsonArray>("/api/subscribers");
+        var user = users!.Single(u => u!["userId"]!.GetValue<string>() == userId)!;
+        var client = App.CreateClient((string?)null);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ProvisioningAccount}:{ProvisioningPassword}")));
+        var response = await client.PostAsJsonAsync($"/bridge/{partner.Template.ProvisioningId}/users", new
+        {
+            userId,
+            serviceProviderId = user["serviceProviderId"]!.GetValue<string>(),
+            groupId = user["groupId"]!.GetValue<string>(),
+            firstName = user["firstName"]!.GetValue<string>(),
+            lastName = user["lastName"]!.GetValue<string>(),
+            primaryPhoneNumber = user["number"]?.GetValue<string>(),
+            extension = user["extension"]?.GetValue<string>(),
+            isActive = true,
+        });
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        return (await SubscriberAsync(userId))!;
+    }
 
     public PortalBrowser Browser(string language = "en")
     {

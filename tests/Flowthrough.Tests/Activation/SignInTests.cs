@@ -45,9 +45,10 @@ public sealed class SignInTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_valid_sign_in_creates_the_subscriber_from_the_profile_and_asks_for_an_email()
+    public async Task A_user_broadworks_sent_signs_in_and_is_asked_for_an_email()
     {
         var partner = await portal.TemplateAsync();
+        await portal.SendFromBroadWorksAsync(partner, PortalFixture.Lukasz);
         var browser = portal.Browser();
 
         await PortalFixture.SignInAsync(browser, partner, PortalFixture.Lukasz, PortalFixture.LukaszPassword);
@@ -61,7 +62,44 @@ public sealed class SignInTests : IAsyncLifetime
         subscriber.SpEnterpriseId.Should().Be("sp-warszawa+warszawa-mokotow");
         subscriber.PrimaryPhoneNumber.Should().Be("+48225550101");
         subscriber.SelfActivated.Should().BeFalse();
-        (await portal.EventsAsync(subscriber.Id)).Should().Equal("intake");
+        (await portal.EventsAsync(subscriber.Id)).Should().Equal("intake", "signed_in");
+    }
+
+    [Theory]
+    [InlineData("en", "Your account is not enabled for activation. Contact your administrator.")]
+    [InlineData("pl", "Twoje konto nie jest włączone do aktywacji. Skontaktuj się z administratorem.")]
+    public async Task A_valid_broadworks_user_that_broadworks_never_sent_cannot_create_themselves(string language,
+        string message)
+    {
+        var partner = await portal.TemplateAsync();
+        var browser = portal.Browser(language);
+
+        await PortalFixture.SignInAsync(browser, partner, PortalFixture.Lukasz, PortalFixture.LukaszPassword);
+
+        browser.Path.Should().Be($"/activate/{partner.Template.ActivationSlug}");
+        browser.Document.QuerySelector("[role=alert]")!.TextContent.Trim().Should().Be(message);
+        await using var db = portal.App.CreateDbContext();
+        (await db.Subscribers.CountAsync()).Should().Be(0, "a licence goes only to users BroadWorks switched on");
+    }
+
+    [Fact]
+    public async Task With_self_activation_a_flow_through_template_admits_users_of_the_groups_it_serves_only()
+    {
+        var partner = await portal.TemplateAsync(t => t.AllowSelfActivation = true);
+        // Łukasz's group (warszawa-mokotow) is served: BroadWorks sent Małgorzata from it. Zofia's (warszawa-wola) is not.
+        await portal.SendFromBroadWorksAsync(partner, "malgorzata.kowalczyk@warszawa.sp.example");
+
+        var lukasz = portal.Browser();
+        await PortalFixture.SignInAsync(lukasz, partner, PortalFixture.Lukasz, PortalFixture.LukaszPassword);
+        var zofia = portal.Browser();
+        await PortalFixture.SignInAsync(zofia, partner, PortalFixture.Zofia, PortalFixture.ZofiaPassword);
+
+        lukasz.Path.Should().EndWith("/me");
+        var admitted = (await portal.SubscriberAsync(PortalFixture.Lukasz))!;
+        admitted.SelfActivated.Should().BeTrue();
+        admitted.Source.Should().Be(SubscriberSource.SelfActivation);
+        zofia.Text.Should().Contain("Your account is not enabled for activation. Contact your administrator.");
+        (await portal.SubscriberAsync(PortalFixture.Zofia)).Should().BeNull();
     }
 
     [Fact]
@@ -85,6 +123,7 @@ public sealed class SignInTests : IAsyncLifetime
     public async Task BroadWorks_down_says_so_and_never_counts_towards_a_lockout()
     {
         var partner = await portal.TemplateAsync();
+        await portal.SendFromBroadWorksAsync(partner, PortalFixture.Lukasz);
         await portal.SetFaultsAsync(new { xsiFail503 = true });
         var browser = portal.Browser();
 
@@ -105,6 +144,7 @@ public sealed class SignInTests : IAsyncLifetime
     public async Task Five_failures_lock_the_user_id_even_for_the_right_password_and_the_timeline_shows_it()
     {
         var partner = await portal.TemplateAsync();
+        await portal.SendFromBroadWorksAsync(partner, PortalFixture.Lukasz);
         var first = portal.Browser();
         await PortalFixture.SignInAsync(first, partner, PortalFixture.Lukasz, PortalFixture.LukaszPassword);
         var subscriber = (await portal.SubscriberAsync(PortalFixture.Lukasz))!;
@@ -180,6 +220,7 @@ public sealed class SignInTests : IAsyncLifetime
     {
         var partner = await portal.TemplateAsync();
         var other = await portal.TemplateAsync();
+        await portal.SendFromBroadWorksAsync(partner, PortalFixture.Lukasz);
         var browser = portal.Browser();
 
         await browser.OpenAsync($"/activate/{partner.Template.ActivationSlug}/me");
@@ -208,6 +249,7 @@ public sealed class SignInTests : IAsyncLifetime
     public async Task The_portal_cookie_is_http_only_and_same_site_lax()
     {
         var partner = await portal.TemplateAsync();
+        await portal.SendFromBroadWorksAsync(partner, PortalFixture.Lukasz);
         var raw = portal.App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
         {
             AllowAutoRedirect = false,

@@ -18,6 +18,7 @@ public sealed class VerificationTests : IAsyncLifetime
         portal = await PortalFixture.StartAsync(fakeTime: true);
         partner = await portal.TemplateAsync(t => t.PartnerAdminName = "Anna from Demo Partner");
         browser = portal.Browser();
+        await portal.SendFromBroadWorksAsync(partner, PortalFixture.Lukasz);
         await PortalFixture.SignInAsync(browser, partner, PortalFixture.Lukasz, PortalFixture.LukaszPassword);
     }
 

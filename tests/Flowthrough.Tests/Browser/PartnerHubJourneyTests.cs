@@ -130,7 +130,7 @@ public sealed class PartnerHubJourneyTests
             var code = ErrorCatalog.OrganizationMissing.Code;
             clipboard.Should().StartWith(
                 $"{t.CopyError} {code}: {ErrorCatalog.OrganizationMissing.Describe(language)}\n" +
-                $"{t.CopyReference}: {MeModel.ReferenceOf(toCopy.Id)}\n{t.CopyTime}: ");
+                $"{t.CopyReference}: {SubscriberDisplay.ReferenceOf(toCopy.Id)}\n{t.CopyTime}: ");
             clipboard.Should().MatchRegex(@"\bFT-[0-9A-F]{8}\b");
             await Expect(copy).ToHaveTextAsync(t.CopyErrorText, new() { Timeout = 5_000 });
             await copyRow.Locator("details.menu > summary").ClickAsync();

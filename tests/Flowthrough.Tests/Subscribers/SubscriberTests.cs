@@ -36,7 +36,7 @@ public sealed class SubscriberTests
                 return provisioned;
             case Updating:
                 var updating = In(Provisioned);
-                updating.ChangeDetails(Actors.Api, Now, new { package = "premium" });
+                updating.ChangePackage(SubscriberPackage.Premium, Actors.Api, Now);
                 return updating;
             case Error:
                 var failed = In(Status.Provisioning);
@@ -64,7 +64,9 @@ public sealed class SubscriberTests
         ["ScheduleRetry"] = s => s.ScheduleRetry(7001, "down", Later.AddMinutes(1), Later),
         ["BeginAttempt"] = s => s.BeginAttempt(),
         ["RecordConsentResent"] = s => s.RecordConsentResent(Actors.Api, Later),
-        ["ChangeDetails"] = s => s.ChangeDetails(Actors.Api, Later, null),
+        ["UpdateDetails"] = s => s.UpdateDetails(new DetailChange(FirstName: "Zosia"), Actors.Api, Later),
+        ["ChangePackage"] = s => s.ChangePackage(s.Package == SubscriberPackage.Basic ? SubscriberPackage.Softphone
+            : SubscriberPackage.Basic, Actors.Api, Later),
     };
 
     /// <summary>Transition → (from → to). A status missing from a row's map must be refused.</summary>
@@ -94,7 +96,9 @@ public sealed class SubscriberTests
         ["ScheduleRetry"] = new() { [Status.Provisioning] = Status.Provisioning, [Updating] = Updating },
         ["BeginAttempt"] = new() { [Status.Provisioning] = Status.Provisioning, [Updating] = Updating },
         ["RecordConsentResent"] = new() { [PendingUserMigration] = PendingUserMigration },
-        ["ChangeDetails"] = Enum.GetValues<SubscriberStatus>()
+        ["UpdateDetails"] = Enum.GetValues<SubscriberStatus>()
+            .ToDictionary(s => s, s => s == Provisioned ? Updating : s),
+        ["ChangePackage"] = Enum.GetValues<SubscriberStatus>()
             .ToDictionary(s => s, s => s == Provisioned ? Updating : s),
     };
 

@@ -313,8 +313,8 @@ public sealed class SubscribersApiTests : IAsyncLifetime
         {
             var subscriber = await db.Subscribers.SingleAsync(s => s.Id == id);
             subscriber.BeginAttempt();
+            subscriber.UpdateDetails(new DetailChange(MobilePhoneNumber: "+48 600 000 000"), Actors.Api, DateTime.UtcNow);
             subscriber.CompleteProvisioning(Guid.NewGuid(), Guid.NewGuid(), DateTime.UtcNow);
-            subscriber.MobilePhoneNumber = "+48 600 000 000";
             await db.SaveChangesAsync();
         }
 
@@ -376,8 +376,8 @@ public sealed class SubscribersApiTests : IAsyncLifetime
         ok.StatusCode.Should().Be(HttpStatusCode.OK);
         var body = (await ok.Content.ReadFromJsonAsync<JsonObject>())!;
         body["message"]!.GetValue<string>().Should().Be("success");
-        body["info"]![0]!["infoCode"]!.GetValue<int>().Should().Be(100);
-        body["info"]![0]!["description"]!.GetValue<string>().Should().Be("Provisioning preCheck validation successful.");
+        body["info"]!["infoCode"]!.GetValue<int>().Should().Be(100);
+        body["info"]!["description"]!.GetValue<string>().Should().Be("Provisioning preCheck validation successful.");
 
         var noEmail = await client.PostAsJsonAsync($"{Path}/validate", Body());
         (await ProblemAsync(noEmail, HttpStatusCode.BadRequest))["fieldName"]!.GetValue<string>().Should().Be("email");

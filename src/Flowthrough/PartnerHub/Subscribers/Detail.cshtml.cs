@@ -23,7 +23,7 @@ public sealed class DetailModel(FlowthroughDbContext db) : PageModel
 
     public IReadOnlyList<MailEntry> Mail { get; private set; } = [];
 
-    public string Reference => Activation.MeModel.ReferenceOf(Subscriber.Id);
+    public string Reference => SubscriberDisplay.ReferenceOf(Subscriber.Id);
 
     public async Task<IActionResult> OnGetAsync(Guid id)
     {

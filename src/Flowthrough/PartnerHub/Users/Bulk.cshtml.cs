@@ -9,13 +9,18 @@ using Microsoft.Extensions.Localization;
 namespace Flowthrough.PartnerHub.Users;
 
 /// <summary>
-/// Bulk actions on the User Status view: Retry Activation (for rows with a known email), Change Package Type or
-/// Delete User, on the selected rows or on every row matching the filter. The GET asks for confirmation with the
-/// count; the POST works through the rows in chunks and reports what succeeded and what was skipped, and why.
+/// Bulk actions on the User Status view: Retry Activation, Change Package Type or Delete User, on the selected rows or
+/// on every row matching the filter, through the same subscriber operations as the single-row actions. Retry follows
+/// the single-row rule: an email the admin types (one per row, or CSV lines userId,email), else only an email that is
+/// already verified or trusted. The GET asks for confirmation with the count; the POST works through the rows in
+/// chunks and reports what succeeded and what was skipped, and why.
 /// </summary>
-public sealed class BulkModel(FlowthroughDbContext db, ProvisioningSignal signal, TimeProvider time,
+public sealed class BulkModel(FlowthroughDbContext db, SubscriberOperations operations, TimeProvider time,
     IStringLocalizer<BulkText> text) : PageModel
 {
+    /// <summary>Up to this many selected rows get their own email field in the Retry dialog.</summary>
+    public const int MaxEmailFields = 100;
+
     public const string Retry = "retry";
     public const string Package = "package";
     public const string Delete = "delete";
@@ -44,6 +49,17 @@ public sealed class BulkModel(FlowthroughDbContext db, ProvisioningSignal signal
 
     public Report? Result { get; private set; }
 
+    /// <summary>Retry Activation: an email typed per selected row (subscriber id → email).</summary>
+    [BindProperty]
+    public Dictionary<Guid, string?> Emails { get; set; } = [];
+
+    /// <summary>Retry Activation: CSV lines userId,email.</summary>
+    [BindProperty]
+    public string? EmailCsv { get; set; }
+
+    /// <summary>The selected rows shown in the Retry dialog, each with its own email field.</summary>
+    public IReadOnlyList<UserStatusRow> RetryRows { get; private set; } = [];
+
     public sealed record Report(int Succeeded, IReadOnlyList<(string Reason, int Count, IReadOnlyList<string> Examples)> Skipped);
 
     public bool AllMatching => Scope == "all";
@@ -69,6 +85,11 @@ public sealed class BulkModel(FlowthroughDbContext db, ProvisioningSignal signal
             {
                 Problem = text["Problem_NoRows"];
             }
+            else if (BulkAction == Retry && !AllMatching && Count <= MaxEmailFields)
+            {
+                RetryRows = await Targets().AsNoTracking().OrderBy(s => s.UserId).Select(UserStatusQuery.ToRow)
+                    .ToListAsync(HttpContext.RequestAborted);
+            }
         }
 
         return Page();
@@ -86,8 +107,6 @@ public sealed class BulkModel(FlowthroughDbContext db, ProvisioningSignal signal
             return Page();
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var succeeded = 0;
         var skipped = new Dictionary<string, List<string>>();
         void Skip(string reason, string userId)
         {
@@ -99,70 +118,99 @@ public sealed class BulkModel(FlowthroughDbContext db, ProvisioningSignal signal
             list.Add(userId);
         }
 
+        var csv = RetryEmailList.Parse(EmailCsv);
+        foreach (var (line, raw) in csv.Invalid)
+        {
+            Skip(text["Skip_CsvLine", line], raw);
+        }
+
+        var unmatchedCsv = new HashSet<string>(csv.ByUserId.Keys, StringComparer.Ordinal);
         _ = WireValues.TryParsePackage(PackageName ?? "", out var package);
+        var actor = User.Actor();
+        var succeeded = 0;
         long lastSeq = 0;
         while (true)
         {
             // Keyset chunks over the targets: a delete or a change never shifts the next chunk.
-            var chunk = await Targets().Where(s => s.Seq > lastSeq).OrderBy(s => s.Seq).Take(Chunk)
-                .ToListAsync(HttpContext.RequestAborted);
+            var chunk = await Targets().AsNoTracking().Where(s => s.Seq > lastSeq).OrderBy(s => s.Seq).Take(Chunk)
+                .Select(s => new { s.Id, s.Seq, s.UserId }).ToListAsync(HttpContext.RequestAborted);
             if (chunk.Count == 0)
             {
                 break;
             }
 
             lastSeq = chunk[^1].Seq;
-            foreach (var subscriber in chunk)
+            IReadOnlyList<BulkRowOutcome> outcomes;
+            switch (BulkAction)
             {
-                switch (BulkAction)
+                case Retry:
+                    var emails = new Dictionary<Guid, string?>();
+                    foreach (var row in chunk)
+                    {
+                        var typed = Emails.GetValueOrDefault(row.Id)?.Trim();
+                        if (string.IsNullOrEmpty(typed) && csv.ByUserId.TryGetValue(row.UserId, out var fromCsv))
+                        {
+                            typed = fromCsv;
+                        }
+
+                        unmatchedCsv.Remove(row.UserId);
+                        if (!string.IsNullOrEmpty(typed) && !SubscriberValidation.IsEmail(typed))
+                        {
+                            Skip(text["Skip_InvalidEmail"], row.UserId);
+                            continue;
+                        }
+
+                        emails[row.Id] = string.IsNullOrEmpty(typed) ? null : typed;
+                    }
+
+                    outcomes = await operations.RetryActivationManyAsync(emails, actor, HttpContext.RequestAborted);
+                    break;
+                case Package:
+                    outcomes = await operations.ChangePackageManyAsync([.. chunk.Select(r => r.Id)], package, actor,
+                        HttpContext.RequestAborted);
+                    break;
+                default:
+                    outcomes = await operations.RemoveManyAsync([.. chunk.Select(r => r.Id)], actor, HttpContext.RequestAborted);
+                    break;
+            }
+
+            foreach (var outcome in outcomes)
+            {
+                switch (outcome.Kind)
                 {
-                    case Retry when !IndexModel.CanRetry(subscriber.Status):
-                        Skip(text["Skip_Status", subscriber.Status.ToWire()], subscriber.UserId);
-                        break;
-                    case Retry when subscriber.Email is null:
-                        Skip(text["Skip_NoEmail"], subscriber.UserId);
-                        break;
-                    case Retry:
-                        subscriber.RetryActivation(subscriber.Email!, User.Actor(), now);
+                    case OutcomeKind.Done:
                         succeeded++;
                         break;
-                    case Package when !IndexModel.CanChangePackage(subscriber.Status):
-                        Skip(text["Skip_Status", subscriber.Status.ToWire()], subscriber.UserId);
+                    case OutcomeKind.Unchanged:
+                        Skip(text["Skip_SamePackage"], outcome.UserId);
                         break;
-                    case Package when subscriber.Package == package:
-                        Skip(text["Skip_SamePackage"], subscriber.UserId);
+                    case OutcomeKind.EmailNotTrusted:
+                        Skip(text["Skip_Unverified"], outcome.UserId);
                         break;
-                    case Package:
-                        var from = subscriber.Package;
-                        subscriber.Package = package;
-                        subscriber.ChangeDetails(User.Actor(), now, new { package = package.ToWire(), from = from.ToWire() });
-                        succeeded++;
+                    case OutcomeKind.NotAllowed:
+                        Skip(text["Skip_Status", outcome.Status.ToWire()], outcome.UserId);
                         break;
                     default:
-                        subscriber.Remove(User.Actor(), now);
-                        db.Subscribers.Remove(subscriber);
-                        succeeded++;
+                        Skip(text["Skip_Conflict"], outcome.UserId);
                         break;
                 }
             }
-
-            await db.SaveChangesAsync(HttpContext.RequestAborted);
-            db.ChangeTracker.Clear();
         }
 
-        AdminAudit.Record(db, User, $"bulk_{BulkAction}", $"template:{Template.Id}", now, new
+        foreach (var userId in unmatchedCsv)
+        {
+            Skip(text["Skip_NotTargeted"], userId);
+        }
+
+        AdminAudit.Record(db, User, $"bulk_{BulkAction}", $"template:{Template.Id}", time.GetUtcNow().UtcDateTime, new
         {
             scope = AllMatching ? "all" : "selected",
             package = BulkAction == Package ? package.ToWire() : null,
+            typedEmails = BulkAction == Retry ? Emails.Count(e => !string.IsNullOrWhiteSpace(e.Value)) + csv.ByUserId.Count : 0,
             succeeded,
             skipped = skipped.Values.Sum(v => v.Count),
         });
         await db.SaveChangesAsync(HttpContext.RequestAborted);
-        if (BulkAction != Delete && succeeded > 0)
-        {
-            signal.Notify();
-        }
-
         Result = new Report(succeeded, [.. skipped.Select(s => (s.Key, s.Value.Count, (IReadOnlyList<string>)[.. s.Value.Take(20)]))]);
         return Page();
     }

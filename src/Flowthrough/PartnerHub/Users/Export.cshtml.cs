@@ -77,7 +77,9 @@ public sealed class ExportModel(FlowthroughDbContext db, TimeProvider time) : Pa
         [
             row.UserId, row.FirstName, row.LastName, row.Email, row.Package.ToWire(), row.Status.ToWire(),
             row.ErrorCode?.ToString(CultureInfo.InvariantCulture),
-            row.ErrorCode is { } code && ErrorCatalog.Find(code) is { } error ? error.English : row.ErrorDescription,
+            row.ErrorCode is { } code && ErrorCatalog.Find(code) is { } error && row.ErrorReference is null
+                ? error.English
+                : row.ErrorDescription,
             SubscriberResponse.Timestamp(row.Created), SubscriberResponse.Timestamp(row.LastStatusChange),
             row.Attempts.ToString(CultureInfo.InvariantCulture),
             row.NextAttemptAt is { } next ? SubscriberResponse.Timestamp(next) : null,

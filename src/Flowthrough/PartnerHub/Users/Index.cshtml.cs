@@ -15,7 +15,7 @@ namespace Flowthrough.PartnerHub.Users;
 /// </summary>
 public sealed class IndexModel(
     FlowthroughDbContext db,
-    ProvisioningSignal signal,
+    SubscriberOperations operations,
     TimeProvider time,
     IStringLocalizer<UserStatusText> text,
     IStringLocalizer<HubText> hub) : PageModel
@@ -55,9 +55,9 @@ public sealed class IndexModel(
         return Page();
     }
 
-    public async Task<IActionResult> OnPostRetryAsync(Guid id, Guid subscriberId, int version, string? email)
+    public async Task<IActionResult> OnPostRetryAsync(Guid id, Guid subscriberId, string? email)
     {
-        if (!await LoadTemplateAsync(id) || await FindAsync(subscriberId) is not { } subscriber)
+        if (!await LoadTemplateAsync(id))
         {
             return NotFound();
         }
@@ -72,50 +72,37 @@ public sealed class IndexModel(
             return Page();
         }
 
-        if (subscriber.Status != SubscriberStatus.Error && !subscriber.Status.IsPending())
+        var outcome = await operations.RetryActivationAsync(Which(subscriberId), email, User.Actor(),
+            Audit("retry_activation"), HttpContext.RequestAborted);
+        return outcome.Kind switch
         {
-            return BackWith(text["Failed_State", Label(subscriber), subscriber.Status.ToWire()]);
-        }
-
-        var now = time.GetUtcNow().UtcDateTime;
-        subscriber.RetryActivation(email, User.Actor(), now);
-        AdminAudit.Record(db, User, "retry_activation", TargetOf(subscriber), now,
-            new { subscriberId = subscriber.Id, userId = subscriber.UserId });
-        if (await SaveAsync(subscriber, version) is { } conflict)
-        {
-            return conflict;
-        }
-
-        signal.Notify();
-        return BackWith(text["Done_Retry", Label(subscriber), email]);
+            OutcomeKind.NotFound => NotFound(),
+            OutcomeKind.Done => BackWith(text["Done_Retry", Label(outcome.Subscriber!), email]),
+            OutcomeKind.Conflict => BackWith(text["Failed_Concurrency", Label(outcome.Subscriber)]),
+            _ => BackWith(text["Failed_State", Label(outcome.Subscriber), outcome.Subscriber!.Status.ToWire()]),
+        };
     }
 
-    public async Task<IActionResult> OnPostDeleteAsync(Guid id, Guid subscriberId, int version)
+    public async Task<IActionResult> OnPostDeleteAsync(Guid id, Guid subscriberId)
     {
-        if (!await LoadTemplateAsync(id) || await FindAsync(subscriberId) is not { } subscriber)
+        if (!await LoadTemplateAsync(id))
         {
             return NotFound();
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        db.Entry(subscriber).Property(s => s.Version).OriginalValue = version;
-        AdminAudit.Record(db, User, "delete_user", TargetOf(subscriber), now,
-            new { subscriberId = subscriber.Id, userId = subscriber.UserId, status = subscriber.Status.ToWire() });
-        try
+        var outcome = await operations.RemoveAsync(Which(subscriberId), User.Actor(), Audit("delete_user"),
+            HttpContext.RequestAborted);
+        return outcome.Kind switch
         {
-            await SubscriberRemoval.RemoveAsync(db, subscriber, User.Actor(), now, HttpContext.RequestAborted);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return BackWith(text["Failed_Concurrency", Label(subscriber)]);
-        }
-
-        return BackWith(text["Done_Delete", Label(subscriber)]);
+            OutcomeKind.Done => BackWith(text["Done_Delete", Label(outcome.Subscriber!)]),
+            OutcomeKind.Conflict => BackWith(text["Failed_Concurrency", Label(outcome.Subscriber)]),
+            _ => NotFound(),
+        };
     }
 
-    public async Task<IActionResult> OnPostPackageAsync(Guid id, Guid subscriberId, int version, string? package)
+    public async Task<IActionResult> OnPostPackageAsync(Guid id, Guid subscriberId, string? package, string? seen)
     {
-        if (!await LoadTemplateAsync(id) || await FindAsync(subscriberId) is not { } subscriber)
+        if (!await LoadTemplateAsync(id))
         {
             return NotFound();
         }
@@ -125,46 +112,36 @@ public sealed class IndexModel(
             return BackWith(text["Package_Invalid"]);
         }
 
-        if (!CanChangePackage(subscriber.Status))
-        {
-            return BackWith(text["Failed_State", Label(subscriber), subscriber.Status.ToWire()]);
-        }
-
+        SubscriberPackage? basis = WireValues.TryParsePackage(seen ?? "", out var seenPackage) ? seenPackage : null;
+        var outcome = await operations.ChangePackageAsync(Which(subscriberId), chosen, basis, User.Actor(),
+            Audit("change_package", new { package = chosen.ToWire() }), HttpContext.RequestAborted);
         var packageName = hub["Package_" + chosen];
-        if (chosen == subscriber.Package)
+        if (outcome.Subscriber is not { } subscriber)
         {
-            return BackWith(text["Done_PackageSame", Label(subscriber), packageName]);
+            return outcome.Kind == OutcomeKind.NotFound ? NotFound() : BackWith(text["Failed_Concurrency", Label(null)]);
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var changes = new Dictionary<string, string> { ["package"] = chosen.ToWire(), ["previous"] = subscriber.Package.ToWire() };
-        subscriber.Package = chosen;
-        subscriber.ChangeDetails(User.Actor(), now, changes);
-        AdminAudit.Record(db, User, "change_package", TargetOf(subscriber), now,
-            new { subscriberId = subscriber.Id, userId = subscriber.UserId, package = chosen.ToWire() });
-        if (await SaveAsync(subscriber, version) is { } conflict)
+        return outcome.Kind switch
         {
-            return conflict;
-        }
-
-        if (subscriber.Status == SubscriberStatus.Updating)
-        {
-            signal.Notify();
-            return BackWith(text["Done_PackageUpdating", Label(subscriber), packageName]);
-        }
-
-        return BackWith(text["Done_Package", Label(subscriber), packageName]);
+            OutcomeKind.Unchanged => BackWith(text["Done_PackageSame", Label(subscriber), packageName]),
+            OutcomeKind.Conflict => BackWith(text["Failed_PackageChanged", Label(subscriber),
+                hub["Package_" + subscriber.Package]]),
+            OutcomeKind.NotAllowed => BackWith(text["Failed_State", Label(subscriber), subscriber.Status.ToWire()]),
+            _ when subscriber.Status == SubscriberStatus.Updating =>
+                BackWith(text["Done_PackageUpdating", Label(subscriber), packageName]),
+            _ => BackWith(text["Done_Package", Label(subscriber), packageName]),
+        };
     }
 
-    /// <summary>Retry Activation takes a user in error or waiting on a requirement (DESIGN §3.3).</summary>
-    public static bool CanRetry(SubscriberStatus status) => status == SubscriberStatus.Error || status.IsPending();
+    /// <summary>Partner and template in the WHERE clause: another partner's or template's subscriber is 404.</summary>
+    private System.Linq.Expressions.Expression<Func<Subscriber, bool>> Which(Guid subscriberId) =>
+        SubscriberOperations.ById(User.PartnerId(), subscriberId, Template.Id);
 
-    /// <summary>Not while the engine works on the user: its save would race the change.</summary>
-    public static bool CanChangePackage(SubscriberStatus status) =>
-        status is not (SubscriberStatus.Provisioning or SubscriberStatus.Updating);
-
-    public static bool IsInProgress(SubscriberStatus status) =>
-        status is SubscriberStatus.Provisioning or SubscriberStatus.Updating;
+    /// <summary>The admin audit event, saved in the same transaction as the action it records.</summary>
+    private Action<FlowthroughDbContext, Subscriber> Audit(string action, object? extra = null) =>
+        (context, subscriber) => AdminAudit.Record(context, User, action, $"subscriber:{subscriber.Id}",
+            time.GetUtcNow().UtcDateTime,
+            new { subscriberId = subscriber.Id, userId = subscriber.UserId, status = subscriber.Status.ToWire(), extra });
 
     public string StatusWord(SubscriberStatus status) => status switch
     {
@@ -188,9 +165,7 @@ public sealed class IndexModel(
     public static string ErrorText(UserStatusRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return row.ErrorCode is { } code && ErrorCatalog.Find(code) is { } error
-            ? error.Describe(CultureInfo.CurrentUICulture.Name)
-            : row.ErrorDescription ?? "";
+        return SubscriberDisplay.ErrorText(row.ErrorCode, row.ErrorDescription, row.ErrorReference);
     }
 
     /// <summary>What Copy Error Text puts on the clipboard: code, description, reference and time.</summary>
@@ -198,7 +173,7 @@ public sealed class IndexModel(
     {
         ArgumentNullException.ThrowIfNull(row);
         return $"{text["Copy_Error"]} {row.ErrorCode}: {ErrorText(row)}\n" +
-            $"{text["Copy_Reference"]}: {Activation.MeModel.ReferenceOf(row.Id)}\n" +
+            $"{text["Copy_Reference"]}: {SubscriberDisplay.ReferenceOf(row.Id)}\n" +
             $"{text["Copy_Time"]}: {SubscriberResponse.Timestamp(row.LastStatusChange)}";
     }
 
@@ -227,15 +202,6 @@ public sealed class IndexModel(
 
         Template = template;
         return true;
-    }
-
-    /// <summary>Partner and template in the WHERE clause: another partner's or template's subscriber is 404.</summary>
-    private Task<Subscriber?> FindAsync(Guid subscriberId)
-    {
-        var partnerId = User.PartnerId();
-        var templateId = Template.Id;
-        return db.Subscribers.FirstOrDefaultAsync(
-            s => s.Id == subscriberId && s.PartnerId == partnerId && s.TemplateId == templateId, HttpContext.RequestAborted);
     }
 
     /// <summary>Up to this many search matches are sorted in memory by the database instead of walked in order.</summary>
@@ -294,28 +260,11 @@ public sealed class IndexModel(
             .ToDictionaryAsync(c => c.Status, c => (int)c.Count, ct);
     }
 
-    /// <summary>Saves with the version the admin saw: a change in between is a message, not a lost update or a 500.</summary>
-    private async Task<IActionResult?> SaveAsync(Subscriber subscriber, int version)
-    {
-        db.Entry(subscriber).Property(s => s.Version).OriginalValue = version;
-        try
-        {
-            await db.SaveChangesAsync(HttpContext.RequestAborted);
-            return null;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return BackWith(text["Failed_Concurrency", Label(subscriber)]);
-        }
-    }
-
     private RedirectResult BackWith(string message)
     {
         StatusMessage = message;
         return Redirect(Link(Filter.After, Filter.Before));
     }
 
-    private static string Label(Subscriber s) => $"{s.FirstName} {s.LastName} ({s.UserId})";
-
-    private static string TargetOf(Subscriber s) => $"subscriber:{s.Id}";
+    private static string Label(Subscriber? s) => s is null ? "" : $"{s.FirstName} {s.LastName} ({s.UserId})";
 }

@@ -11,7 +11,6 @@ namespace Flowthrough.PartnerHub.Users;
 public sealed record UserStatusRow(
     Guid Id,
     long Seq,
-    int Version,
     string UserId,
     string FirstName,
     string LastName,
@@ -24,6 +23,7 @@ public sealed record UserStatusRow(
     DateTime? NextAttemptAt,
     int? ErrorCode,
     string? ErrorDescription,
+    string? ErrorReference,
     bool SelfActivated,
     string SpEnterpriseId)
 {
@@ -70,8 +70,8 @@ public sealed partial class UserStatusQuery
 
     /// <summary>The row projection shared by the view and the export.</summary>
     public static readonly Expression<Func<Subscriber, UserStatusRow>> ToRow = s => new UserStatusRow(
-        s.Id, s.Seq, s.Version, s.UserId, s.FirstName, s.LastName, s.Email, s.Package, s.Status, s.Created,
-        s.LastStatusChange, s.Attempts, s.NextAttemptAt, s.ErrorCode, s.ErrorDescription, s.SelfActivated,
+        s.Id, s.Seq, s.UserId, s.FirstName, s.LastName, s.Email, s.Package, s.Status, s.Created,
+        s.LastStatusChange, s.Attempts, s.NextAttemptAt, s.ErrorCode, s.ErrorDescription, s.ErrorReference, s.SelfActivated,
         s.SpEnterpriseId);
 
     public bool ByUserId => string.Equals(Sort, SortUserId, StringComparison.Ordinal);

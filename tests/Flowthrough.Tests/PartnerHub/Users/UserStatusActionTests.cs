@@ -196,7 +196,7 @@ public sealed class UserStatusActionTests : IAsyncLifetime
         copy.HasAttribute("disabled").Should().BeFalse();
         copy.GetAttribute("data-copy-text").Should().Be(
             $"Error 7002: {ErrorCatalog.EmailInOtherOrganization.English}\n" +
-            $"Reference: {MeModel.ReferenceOf(failed.Id)}\nTime: 2026-11-20T08:00:00.000Z");
+            $"Reference: {SubscriberDisplay.ReferenceOf(failed.Id)}\nTime: 2026-11-20T08:00:00.000Z");
         var none = browser.Document.QuerySelector("tr[data-user-id='pend1'] .action-copy")!;
         none.QuerySelector("button")!.HasAttribute("disabled").Should().BeTrue();
         none.QuerySelector("button")!.HasAttribute("data-copy-text").Should().BeFalse();

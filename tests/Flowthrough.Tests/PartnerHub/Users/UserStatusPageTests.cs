@@ -116,8 +116,8 @@ public sealed class UserStatusPageTests : IAsyncLifetime
         (await Search("Adam Mick")).Should().Equal("9900@sp.example");
         (await Search("Łódzka")).Should().Equal("4801@sp.example");
         (await Search("MAREK@corp")).Should().Equal("4802@sp.example");
-        (await Search(MeModel.ReferenceOf(failed.Id))).Should().Equal("4801@sp.example");
-        (await Search(MeModel.ReferenceOf(failed.Id).ToLowerInvariant().Replace("ft-", "FT-", StringComparison.Ordinal)))
+        (await Search(SubscriberDisplay.ReferenceOf(failed.Id))).Should().Equal("4801@sp.example");
+        (await Search(SubscriberDisplay.ReferenceOf(failed.Id).ToLowerInvariant().Replace("ft-", "FT-", StringComparison.Ordinal)))
             .Should().Equal("4801@sp.example");
         (await Search("nobody")).Should().BeEmpty();
         browser.Document.QuerySelector("#no-rows").Should().NotBeNull();

@@ -508,6 +508,10 @@ namespace Flowthrough.Data.Migrations.Postgres
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
 
+                    b.Property<string>("ErrorReference")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Extension")
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
@@ -616,6 +620,8 @@ namespace Flowthrough.Data.Migrations.Postgres
                         .HasFilter("\"Status\" IN ('Provisioning', 'Updating') AND \"NextAttemptAt\" IS NOT NULL");
 
                     b.HasIndex("PersonId");
+
+                    b.HasIndex("UserId");
 
                     b.HasIndex("OrganizationId", "BlockedReason");
 

@@ -495,6 +495,10 @@ namespace Flowthrough.Data.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ErrorReference")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Extension")
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
@@ -603,6 +607,8 @@ namespace Flowthrough.Data.Migrations.Sqlite
                         .HasFilter("\"Status\" IN ('Provisioning', 'Updating') AND \"NextAttemptAt\" IS NOT NULL");
 
                     b.HasIndex("PersonId");
+
+                    b.HasIndex("UserId");
 
                     b.HasIndex("OrganizationId", "BlockedReason");
 

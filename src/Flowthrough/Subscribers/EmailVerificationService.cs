@@ -1,20 +1,23 @@
 using System.Security.Cryptography;
 using System.Text;
+using Flowthrough.Activation;
 using Flowthrough.Data;
 using Flowthrough.Email;
 using Flowthrough.Operations;
-using Flowthrough.Subscribers;
 using Flowthrough.Templates;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Flowthrough.Activation;
+namespace Flowthrough.Subscribers;
 
 public enum SendOutcome
 {
     Sent,
     Cooldown,
     QuotaExceeded,
+
+    /// <summary>The subscriber's status no longer takes an email (verified meanwhile, provisioning, deleted).</summary>
+    NotAllowed,
 }
 
 public sealed record SendResult(SendOutcome Outcome, TimeSpan RetryAfter);
@@ -41,14 +44,15 @@ public enum LinkOutcome
 
 /// <summary>
 /// The email-verification step: a 6-digit code and a link, both stored hashed, single use, limited in time,
-/// in wrong guesses and in how often they can be sent.
+/// in wrong guesses and in how often they can be sent; and the consent link of a consumer-account move. Concurrent
+/// identical submissions get what a repeat gets (a cooldown), never an error.
 /// </summary>
 public sealed class EmailVerificationService(
     FlowthroughDbContext db,
+    SubscriberOperations operations,
     IOptions<PortalOptions> options,
     IOptions<AppOptions> app,
     OutboxSignal outbox,
-    ProvisioningSignal provisioning,
     TimeProvider time)
 {
     /// <summary>Moves the subscriber to pending_email_validation and mails a fresh code and link.</summary>
@@ -56,18 +60,53 @@ public sealed class EmailVerificationService(
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscriber);
-        var now = time.GetUtcNow().UtcDateTime;
-        var limit = await CheckLimitsAsync(subscriber.Id, Subscriber.NormalizeEmail(email), now, cancellationToken);
-        if (limit is not null)
+        var subscriberId = subscriber.Id;
+        for (var attempt = 1; attempt <= SubscriberOperations.MaxAttempts; attempt++)
         {
-            return limit;
+            db.ChangeTracker.Clear();
+            // One transaction from the limit check to the new code: on SQLite it holds the write lock throughout, on
+            // PostgreSQL a concurrent send fails its optimistic check and is read again, then meets the cooldown.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var current = await db.Subscribers.FirstOrDefaultAsync(s => s.Id == subscriberId, cancellationToken);
+            if (current is null || current.Status is not (SubscriberStatus.PendingEmailInput
+                    or SubscriberStatus.PendingEmailValidation or SubscriberStatus.Error))
+            {
+                return new SendResult(SendOutcome.NotAllowed, TimeSpan.Zero);
+            }
+
+            var now = time.GetUtcNow().UtcDateTime;
+            if (await CheckLimitsAsync(subscriberId, Subscriber.NormalizeEmail(email), now, cancellationToken) is { } limit)
+            {
+                return limit;
+            }
+
+            var verification = await QueueCodeAsync(current, template, email, now, cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                continue;
+            }
+
+            // A new code replaces every earlier one: only the latest email's code works.
+            await db.EmailVerifications
+                .Where(v => v.SubscriberId == subscriberId && v.Purpose == VerificationPurpose.Verify && v.UsedAt == null
+                    && v.Id != verification.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(v => v.ExpiresAt, now), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            outbox.Notify();
+            return new SendResult(SendOutcome.Sent, options.Value.ResendCooldown);
         }
 
-        // A new code replaces every earlier one: only the latest email's code works.
-        await db.EmailVerifications
-            .Where(v => v.SubscriberId == subscriber.Id && v.Purpose == VerificationPurpose.Verify && v.UsedAt == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(v => v.ExpiresAt, now), cancellationToken);
+        return new SendResult(SendOutcome.Cooldown, options.Value.ResendCooldown);
+    }
 
+    private async Task<EmailVerification> QueueCodeAsync(Subscriber subscriber, OnboardingTemplate template, string email,
+        DateTime now, CancellationToken cancellationToken)
+    {
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         var token = Secrets.NewToken();
         var verification = new EmailVerification
@@ -85,9 +124,7 @@ public sealed class EmailVerificationService(
         await db.QueueAsync(EmailKind.Verification, subscriber, template, email.Trim(),
             new EmailContent(new Uri($"{app.Value.BaseUrl}/activate/verify/{token}"), code),
             $"verify:{verification.Id}", now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        outbox.Notify();
-        return new SendResult(SendOutcome.Sent, options.Value.ResendCooldown);
+        return verification;
     }
 
     /// <summary>The cooldown between sends, then the hourly quota per subscriber and per address.</summary>
@@ -173,11 +210,41 @@ public sealed class EmailVerificationService(
             return attempts >= max ? new CodeResult(CodeOutcome.TooManyAttempts) : new CodeResult(CodeOutcome.Wrong, max - attempts);
         }
 
-        verification.UsedAt = now;
-        subscriber.ConfirmEmail(Actors.Subscriber, now);
-        await db.SaveChangesAsync(cancellationToken);
-        provisioning.Notify();
-        return new CodeResult(CodeOutcome.Verified);
+        return await ConfirmAsync(subscriber.Id, verification, cancellationToken) is LinkOutcome.Verified
+            ? new CodeResult(CodeOutcome.Verified)
+            : new CodeResult(CodeOutcome.NoCode);
+    }
+
+    /// <summary>
+    /// Marks the code or link used and the email verified, in one save. A concurrent confirmation (the code typed
+    /// while the link is clicked) finds the subscriber already verified: both callers are told it is verified.
+    /// </summary>
+    private async Task<LinkOutcome> ConfirmAsync(Guid subscriberId, EmailVerification verification,
+        CancellationToken cancellationToken)
+    {
+        var outcome = await operations.ChangeAsync(s => s.Id == subscriberId, subscriber =>
+        {
+            if (subscriber.Status != SubscriberStatus.PendingEmailValidation)
+            {
+                return Task.FromResult(new SubscriberOutcome(OutcomeKind.NotAllowed, subscriber));
+            }
+
+            subscriber.ConfirmEmail(Actors.Subscriber, time.GetUtcNow().UtcDateTime);
+            return Task.FromResult(new SubscriberOutcome(OutcomeKind.Done, subscriber));
+        }, (context, _) => MarkUsed(context, verification), cancellationToken);
+        return outcome.Kind switch
+        {
+            OutcomeKind.Done => LinkOutcome.Verified,
+            OutcomeKind.NotAllowed when outcome.Subscriber is { EmailTrusted: true } => LinkOutcome.Verified,
+            _ => LinkOutcome.Expired,
+        };
+    }
+
+    private void MarkUsed(FlowthroughDbContext context, EmailVerification verification)
+    {
+        var entry = context.EmailVerifications.Attach(verification);
+        entry.Entity.UsedAt = time.GetUtcNow().UtcDateTime;
+        entry.Property(v => v.UsedAt).IsModified = true;
     }
 
     /// <summary>The link from the email. Only a POST confirms it (<paramref name="confirm"/>): a GET by a mail scanner changes nothing.</summary>
@@ -214,11 +281,49 @@ public sealed class EmailVerificationService(
             return (LinkOutcome.Ready, verification.Email);
         }
 
-        verification.UsedAt = now;
-        subscriber.ConfirmEmail(Actors.Subscriber, now);
-        await db.SaveChangesAsync(cancellationToken);
-        provisioning.Notify();
-        return (LinkOutcome.Verified, verification.Email);
+        return (await ConfirmAsync(subscriber.Id, verification, cancellationToken), verification.Email);
+    }
+
+    /// <summary>
+    /// The consent link of a consumer-account move ("Activate Account"). Like the verification link, only a POST
+    /// (<paramref name="confirm"/>) changes anything.
+    /// </summary>
+    public async Task<(LinkOutcome Outcome, string? Email)> UseConsentLinkAsync(string token, bool confirm,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var hash = Secrets.Hash(token);
+        var verification = await db.EmailVerifications.FirstOrDefaultAsync(
+            v => v.LinkTokenHash == hash && v.Purpose == VerificationPurpose.ConsentMove, cancellationToken);
+        if (verification is null)
+        {
+            return (LinkOutcome.Unknown, null);
+        }
+
+        var subscriber = await db.Subscribers.AsNoTracking()
+            .FirstOrDefaultAsync(s => s.Id == verification.SubscriberId, cancellationToken);
+        var outcome = verification switch
+        {
+            { UsedAt: not null } => LinkOutcome.Used,
+            _ when verification.ExpiresAt <= now || subscriber?.Status != SubscriberStatus.PendingUserMigration => LinkOutcome.Expired,
+            _ => LinkOutcome.Ready,
+        };
+        if (!confirm || outcome != LinkOutcome.Ready)
+        {
+            return (outcome, verification.Email);
+        }
+
+        var confirmed = await operations.ChangeAsync(s => s.Id == verification.SubscriberId, current =>
+        {
+            if (current.Status != SubscriberStatus.PendingUserMigration)
+            {
+                return Task.FromResult(new SubscriberOutcome(OutcomeKind.NotAllowed, current));
+            }
+
+            current.ConfirmMigrationConsent(Actors.Subscriber, time.GetUtcNow().UtcDateTime);
+            return Task.FromResult(new SubscriberOutcome(OutcomeKind.Done, current));
+        }, (context, _) => MarkUsed(context, verification), cancellationToken);
+        return (confirmed.Kind == OutcomeKind.Done ? LinkOutcome.Verified : LinkOutcome.Used, verification.Email);
     }
 
     private static string CodeHash(Guid verificationId, string code) => Secrets.Hash($"{verificationId:N}:{code}");

@@ -1,0 +1,13 @@
+namespace Flowthrough.Subscribers;
+
+public static class SubscribersServiceCollectionExtensions
+{
+    /// <summary>The subscriber use cases every entry point calls (DESIGN §8: one home for subscriber use cases).</summary>
+    public static IServiceCollection AddSubscribers(this IServiceCollection services)
+    {
+        services.AddScoped<SubscriberOperations>();
+        services.AddScoped<EmailVerificationService>();
+        services.AddScoped<ProvisioningChecks>();
+        return services;
+    }
+}
