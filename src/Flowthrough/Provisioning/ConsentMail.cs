@@ -38,18 +38,5 @@ public sealed class ConsentMail(IOptions<AppOptions> app, OutboxSignal outboxSig
             $"consent:{subscriber.Id}:{verification.Id}", now, cancellationToken);
     }
 
-    /// <summary>The API's consentMove: sends the mail again and records who asked.</summary>
-    public async Task ResendAsync(FlowthroughDbContext db, Subscriber subscriber, string actor, DateTime now,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(subscriber);
-        subscriber.RecordConsentResent(actor, now);
-        var template = await db.Templates.AsNoTracking().FirstAsync(t => t.Id == subscriber.TemplateId, cancellationToken);
-        await QueueAsync(db, subscriber, template, now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        NotifyRelay();
-    }
-
     public void NotifyRelay() => outboxSignal.Notify();
 }

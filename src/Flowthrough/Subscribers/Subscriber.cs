@@ -376,7 +376,7 @@ public sealed class Subscriber
     }
 
     /// <summary>Records the removal; the caller deletes the row. Allowed in every status.</summary>
-    public void Remove(string actor, DateTime now) => Record("deleted", actor, now, Status, new { userId = UserId });
+    public void RecordRemoval(string actor, DateTime now) => Record("deleted", actor, now, Status, new { userId = UserId });
 
     /// <summary>The engine is done with its claim; the row is free for the next one. Lease bookkeeping only.</summary>
     [EngineTransition]

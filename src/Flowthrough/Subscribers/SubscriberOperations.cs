@@ -391,7 +391,7 @@ public sealed partial class SubscriberOperations(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var subscriber in subscribers)
         {
-            subscriber.Remove(actor, now);
+            subscriber.RecordRemoval(actor, now);
             db.Subscribers.Remove(subscriber);
         }
 

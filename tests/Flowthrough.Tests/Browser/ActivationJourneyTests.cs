@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Flowthrough.Tests.Activation;
@@ -36,7 +37,6 @@ public sealed partial class ActivationJourneyTests
         var email = $"lukasz+{language}@firma.example";
 
         await using var sink = await SmtpSink.StartAsync();
-        await using var simulator = await SimulatorHost.StartAsync();
         await using var app = (await FlowthroughApplication.CreateAsync(new Dictionary<string, string?>
         {
             ["Email:Mode"] = "Smtp",
@@ -46,12 +46,21 @@ public sealed partial class ActivationJourneyTests
             ["Email:PollInterval"] = "00:00:00.200",
             ["Engine:Workers"] = "1",
         })).StartKestrel();
+        // The simulator's seed wires Łukasz's group to the provisioning ID demo-untrusted with the demo account.
+        await using var simulator = await SimulatorHost.StartAsync(app.ServerUrl);
         var xsiUrl = new Uri(simulator.Client.BaseAddress!, "/com.broadsoft.xsi-actions").ToString();
         var partner = await app.CreatePartnerAsync(t =>
         {
             t.EmailTrust = Templates.EmailTrust.Untrusted;
             t.FlowThroughEnabled = true;
+            t.ProvisioningId = "demo-untrusted";
+            t.ProvisioningAccountName = "bwprov";
+            t.ProvisioningPasswordHash = new Microsoft.AspNetCore.Identity.PasswordHasher<Templates.OnboardingTemplate>()
+                .HashPassword(t, "Demo-Prov-2026!");
         }, xsiUrl);
+        // The service provider switches on Integrated IM&P: BroadWorks calls the bridge, and only then may Łukasz activate.
+        (await simulator.Client.PostAsJsonAsync($"/api/subscribers/{PortalFixture.Lukasz}/imp", new { active = true }, cancel))
+            .EnsureSuccessStatusCode();
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);

@@ -260,7 +260,7 @@ public sealed class SubscriberTests
         foreach (var status in Enum.GetValues<SubscriberStatus>())
         {
             var subscriber = In(status);
-            subscriber.Remove(Actors.Api, Later);
+            subscriber.RecordRemoval(Actors.Api, Later);
             subscriber.NewEvents[^1].Kind.Should().Be("deleted");
         }
     }

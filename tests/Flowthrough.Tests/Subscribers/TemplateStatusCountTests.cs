@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Flowthrough.Provisioning;
 using Flowthrough.Subscribers;
 using Microsoft.EntityFrameworkCore;
@@ -31,10 +32,15 @@ public sealed class TemplateStatusCountTests
         {
         }
 
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var operations = scope.ServiceProvider.GetRequiredService<SubscriberOperations>();
+            (await operations.RemoveAsync(s => s.UserId == "u1@sp.example", Actors.Api, null,
+                TestContext.Current.CancellationToken)).Kind.Should().Be(OutcomeKind.Done);
+        }
+
         await using (var db = app.CreateDbContext())
         {
-            var doomed = await db.Subscribers.FirstAsync(s => s.UserId == "u1@sp.example");
-            await SubscriberRemoval.RemoveAsync(db, doomed, Actors.Api, DateTime.UtcNow, TestContext.Current.CancellationToken);
             var failing = await db.Subscribers.FirstAsync(s => s.UserId == "u3@sp.example");
             failing.RetryActivation("u3@x.example", Actors.Api, DateTime.UtcNow);
             failing.BeginAttempt();

@@ -1,4 +1,5 @@
 using System.Net;
+using AngleSharp.Dom;
 using Flowthrough.Activation;
 using Flowthrough.Subscribers;
 using Microsoft.EntityFrameworkCore;
@@ -101,7 +102,8 @@ public sealed class UserStatusActionTests : IAsyncLifetime
         browser.Document.QuerySelector($"{Form("prov1", "retry")} .why")!.TextContent.Should().Be("The user is already provisioned.");
         browser.Document.QuerySelector($"{Form("prog1", "retry")} .why")!.TextContent.Should()
             .Be("Provisioning is in progress; wait until it finishes.");
-        browser.Document.QuerySelector($"{Form("prog1", "package")} fieldset")!.HasAttribute("disabled").Should().BeTrue();
+        // A package change is safe in every status: an engine attempt in flight is redone with the new package.
+        browser.Document.QuerySelector($"{Form("prog1", "package")} fieldset")!.HasAttribute("disabled").Should().BeFalse();
         browser.Document.QuerySelector($"{Form("prov1", "package")} fieldset")!.HasAttribute("disabled").Should().BeFalse();
 
         // A forged post (a browser sends nothing from a disabled fieldset) is refused by the status check, with a
@@ -112,7 +114,6 @@ public sealed class UserStatusActionTests : IAsyncLifetime
         {
             ["email"] = "a@b.example",
             ["subscriberId"] = Hidden("subscriberId"),
-            ["version"] = Hidden("version"),
         });
         browser.Status.Should().Be(HttpStatusCode.OK);
         browser.Document.QuerySelector(".notice")!.TextContent.Should().Contain("(provisioned) does not allow this action");
@@ -172,9 +173,9 @@ public sealed class UserStatusActionTests : IAsyncLifetime
         saved.Status.Should().Be(SubscriberStatus.Updating);
         saved.NextAttemptAt.Should().Be(Now);
         var changed = (await EventsAsync(provisioned.Id)).Last();
-        changed.Kind.Should().Be("details_changed");
+        changed.Kind.Should().Be("package_changed");
         changed.ToStatus.Should().Be("updating");
-        changed.Data.Should().Contain("premium");
+        changed.Data.Should().Be("{\"package\":\"premium\",\"previous\":\"basic\"}");
         browser.Document.QuerySelector("tr[data-user-id='prov1'] td.status")!.TextContent.Should().Contain("In progress");
 
         await browser.SubmitAsync(Form("pend1", "package"), new Dictionary<string, string> { ["package"] = "standard" });
@@ -209,12 +210,30 @@ public sealed class UserStatusActionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_change_made_meanwhile_is_reported_not_overwritten()
+    public async Task Only_a_change_of_the_same_field_meanwhile_is_a_conflict_and_it_says_what_to_do()
     {
         var failed = Failed(P, "err1", Start);
         await AddAsync(hub, failed);
         var browser = await hub.SignInAsync();
         await browser.OpenAsync(UsersPath(hub));
+
+        // Another admin changes the package while this one has the page open (it showed Basic).
+        await using (var db = hub.App.CreateDbContext())
+        {
+            var s = await db.Subscribers.SingleAsync(x => x.Id == failed.Id);
+            s.ChangePackage(SubscriberPackage.Premium, Actors.Admin(Guid.NewGuid()), Start.AddMinutes(30));
+            await db.SaveChangesAsync();
+        }
+
+        var form = browser.Document.QuerySelector<AngleSharp.Html.Dom.IHtmlFormElement>(Form("err1", "package"))!;
+        form.QuerySelector<AngleSharp.Html.Dom.IHtmlSelectElement>("select")!.Value = "standard";
+        await browser.SubmitAsync(Form("err1", "package"));
+        browser.Document.QuerySelector(".notice")!.TextContent.Should()
+            .Be("The package of Jan Kowalski (err1) was changed by someone else in the meantime (it is now Premium), " +
+                "so nothing was changed. Choose the package again.");
+        (await LoadAsync(failed.Id)).Package.Should().Be(SubscriberPackage.Premium);
+
+        // The subscriber's own Try again meanwhile changes other fields: the admin's Retry Activation still goes ahead.
         await using (var db = hub.App.CreateDbContext())
         {
             var s = await db.Subscribers.SingleAsync(x => x.Id == failed.Id);
@@ -223,25 +242,11 @@ public sealed class UserStatusActionTests : IAsyncLifetime
         }
 
         await browser.SubmitAsync(Form("err1", "retry"), new Dictionary<string, string> { ["email"] = "x@work.example" });
-
-        browser.Status.Should().Be(HttpStatusCode.OK);
-        browser.Document.QuerySelector(".notice")!.TextContent.Should().StartWith("Jan Kowalski (err1) was changed by someone else");
-        (await LoadAsync(failed.Id)).Status.Should().Be(SubscriberStatus.PendingEmailInput);
-
-        // The delete form still carries the old version too.
-        await browser.OpenAsync(UsersPath(hub));
-        var stale = browser.Document.QuerySelector($"{Form("err1", "delete")} input[name=version]")!.GetAttribute("value")!;
-        await using (var db = hub.App.CreateDbContext())
-        {
-            var s = await db.Subscribers.SingleAsync(x => x.Id == failed.Id);
-            s.SubmitEmail("late@work.example", Actors.Subscriber, Start.AddHours(2));
-            await db.SaveChangesAsync();
-        }
-
-        await browser.SubmitAsync(Form("err1", "delete"), new Dictionary<string, string> { ["version"] = stale });
-        browser.Document.QuerySelector(".notice")!.TextContent.Should().Contain("was changed by someone else");
-        (await LoadAsync(failed.Id)).Status.Should().Be(SubscriberStatus.PendingEmailValidation);
-        (await AuditAsync()).Should().BeEmpty();
+        browser.Document.QuerySelector(".notice")!.TextContent.Should().Contain("x@work.example");
+        var retried = await LoadAsync(failed.Id);
+        retried.Status.Should().Be(SubscriberStatus.Provisioning);
+        retried.Email.Should().Be("x@work.example");
+        (await AuditAsync()).Select(a => a.Action).Should().Equal("retry_activation");
     }
 
     [Fact]

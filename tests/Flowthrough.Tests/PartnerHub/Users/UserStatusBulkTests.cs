@@ -23,10 +23,11 @@ public sealed class UserStatusBulkTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Retry_activation_on_all_rows_matching_the_filter_reports_what_it_skipped_and_why()
+    public async Task Retry_activation_on_all_rows_matching_the_filter_never_trusts_an_unverified_email()
     {
         await AddAsync(hub, Failed(P, "err1", Start), Failed(P, "err2", Start.AddMinutes(1)),
-            Pending(P, "noemail", Start.AddMinutes(2)), Provisioned(P, "done", Start.AddMinutes(3)));
+            Pending(P, "noemail", Start.AddMinutes(2)), Pending(P, "unverified", Start.AddMinutes(3), email: "own@firma.example"),
+            Provisioned(P, "done", Start.AddMinutes(4)));
         var browser = await hub.SignInAsync();
         await browser.OpenAsync(UsersPath(hub) + "?exclude=true");
         // The bulk form is a GET that carries the current filter; a browser sends its fields as the query.
@@ -35,20 +36,107 @@ public sealed class UserStatusBulkTests : IAsyncLifetime
 
         await browser.OpenAsync($"{UsersPath(hub)}/bulk?exclude=true&action=retry&scope=all");
 
-        browser.Document.QuerySelector("#confirm-text")!.TextContent.Should().Contain("all 3 user(s)");
+        browser.Document.QuerySelector("#confirm-text")!.TextContent.Should().Contain("all 4 user(s)");
+        browser.Document.QuerySelector("#retry-explain")!.TextContent.Should().Contain("already verified or trusted");
         await browser.SubmitAsync("main form[method=post]");
 
         browser.Document.QuerySelector("#succeeded")!.TextContent.Should().Be("Succeeded: 2");
-        browser.Document.QuerySelector("#skipped")!.TextContent.Should().Be("Skipped: 1");
-        browser.Text.Should().Contain("no email address is known").And.Contain("noemail");
+        browser.Document.QuerySelector("#skipped")!.TextContent.Should().Be("Skipped: 2");
+        browser.Text.Should().Contain("no email typed, and the user's own email is not verified")
+            .And.Contain("noemail").And.Contain("unverified");
         var all = await AllAsync();
         all["err1"].Status.Should().Be(SubscriberStatus.Provisioning);
         all["err2"].EmailTrusted.Should().BeTrue();
         all["noemail"].Status.Should().Be(SubscriberStatus.PendingEmailInput);
+        all["unverified"].Status.Should().Be(SubscriberStatus.PendingEmailInput);
+        all["unverified"].EmailTrusted.Should().BeFalse("the subscriber's own entry is never promoted to trusted");
         all["done"].Status.Should().Be(SubscriberStatus.Provisioned, "the filter left it out");
         await using var db = hub.App.CreateDbContext();
         var audit = await db.AdminAuditEvents.SingleAsync(a => a.Action == "bulk_retry");
-        audit.Data.Should().Contain("\"succeeded\":2").And.Contain("\"skipped\":1");
+        audit.Data.Should().Contain("\"succeeded\":2").And.Contain("\"skipped\":2");
+    }
+
+    [Fact]
+    public async Task Retry_activation_on_selected_rows_uses_the_email_typed_for_each_row()
+    {
+        await AddAsync(hub, Pending(P, "unverified", Start, email: "own@firma.example"), Pending(P, "noemail", Start.AddMinutes(1)));
+        var all = await AllAsync();
+        var browser = await hub.SignInAsync();
+
+        await browser.OpenAsync($"{UsersPath(hub)}/bulk?action=retry&scope=selected&ids={all["unverified"].Id}&ids={all["noemail"].Id}");
+        var fields = browser.Document.QuerySelectorAll("#retry-emails tbody tr");
+        fields.Select(r => r.GetAttribute("data-user-id")).Should().Equal("noemail", "unverified");
+        await browser.SubmitAsync("main form[method=post]", new Dictionary<string, string>
+        {
+            [$"Emails[{all["unverified"].Id}]"] = "checked.by.admin@firma.example",
+        });
+
+        browser.Document.QuerySelector("#succeeded")!.TextContent.Should().Be("Succeeded: 1");
+        var after = await AllAsync();
+        after["unverified"].Status.Should().Be(SubscriberStatus.Provisioning);
+        after["unverified"].Email.Should().Be("checked.by.admin@firma.example");
+        after["unverified"].EmailTrusted.Should().BeTrue("the admin typed and vouched for it");
+        after["noemail"].Status.Should().Be(SubscriberStatus.PendingEmailInput);
+    }
+
+    [Fact]
+    public async Task Retry_activation_takes_emails_as_csv_lines_and_reports_lines_it_cannot_use()
+    {
+        await AddAsync(hub, Pending(P, "noemail", Start), Pending(P, "other", Start.AddMinutes(1)));
+        var all = await AllAsync();
+        var browser = await hub.SignInAsync();
+
+        await browser.OpenAsync($"{UsersPath(hub)}/bulk?action=retry&scope=selected&ids={all["noemail"].Id}");
+        await browser.SubmitAsync("main form[method=post]", new Dictionary<string, string>
+        {
+            ["EmailCsv"] = "userId,email\n\"noemail\";\"jan@firma.example\"\nother;ewa@firma.example\nbroken line",
+        });
+
+        browser.Document.QuerySelector("#succeeded")!.TextContent.Should().Be("Succeeded: 1");
+        browser.Text.Should().Contain("CSV line 4 is not userId,email")
+            .And.Contain("the CSV names a user who is not among the selected users");
+        var after = await AllAsync();
+        after["noemail"].Email.Should().Be("jan@firma.example");
+        after["noemail"].Status.Should().Be(SubscriberStatus.Provisioning);
+        after["other"].Status.Should().Be(SubscriberStatus.PendingEmailInput, "it was not selected");
+    }
+
+    [Fact]
+    public async Task Bulk_delete_abandons_queued_mail_and_drops_verifications_like_single_delete()
+    {
+        await AddAsync(hub, Pending(P, "waiting", Start, email: "waiting@firma.example"));
+        var all = await AllAsync();
+        var id = all["waiting"].Id;
+        await using (var db = hub.App.CreateDbContext())
+        {
+            db.EmailVerifications.Add(new Flowthrough.Email.EmailVerification
+            {
+                SubscriberId = id, Email = "waiting@firma.example", LinkTokenHash = "hash-of-a-link", CodeHash = "hash-of-a-code",
+                Created = Start, ExpiresAt = Start.AddDays(1),
+            });
+            db.Outbox.Add(new Flowthrough.Email.OutboxMessage
+            {
+                SubscriberId = id, PartnerId = P.Partner.Id, To = "waiting@firma.example", Language = "en",
+                Subject = "Verify", Html = "<p>Your code is 123456</p>", Text = "Your code is 123456",
+                Status = Flowthrough.Email.OutboxStatus.Queued, Created = Start, NextAttemptAt = Start, DedupeKey = "verify:test",
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var browser = await hub.SignInAsync();
+        await browser.OpenAsync($"{UsersPath(hub)}/bulk?action=delete&scope=selected&ids={id}");
+        await browser.SubmitAsync("main form[method=post]");
+
+        browser.Document.QuerySelector("#succeeded")!.TextContent.Should().Be("Succeeded: 1");
+        await using var after = hub.App.CreateDbContext();
+        (await after.Subscribers.AnyAsync(s => s.Id == id)).Should().BeFalse();
+        (await after.EmailVerifications.AnyAsync(v => v.SubscriberId == id)).Should().BeFalse();
+        var mail = await after.Outbox.SingleAsync(m => m.SubscriberId == id);
+        mail.Status.Should().Be(Flowthrough.Email.OutboxStatus.Abandoned);
+        mail.Text.Should().NotContain("123456");
+        mail.Html.Should().NotContain("123456");
+        (await after.SubscriberEvents.Where(e => e.SubscriberId == id).Select(e => e.Kind).ToListAsync())
+            .Should().Contain("deleted", "the timeline outlives the subscriber");
     }
 
     [Fact]
