@@ -292,12 +292,8 @@ public sealed class ProvisioningEngineTests
         await using var connection = db.Database.GetDbConnection();
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        var due = """
-            SELECT "Seq" FROM "Subscribers"
-            WHERE "Status" IN ('Provisioning', 'Updating') AND "NextAttemptAt" IS NOT NULL
-              AND "NextAttemptAt" <= '2026-11-24' AND ("LeaseUntil" IS NULL OR "LeaseUntil" < '2026-11-24')
-            ORDER BY "NextAttemptAt" LIMIT 100
-            """;
+        // The engine's own claim query, with literals where it takes parameters.
+        var due = Flowthrough.Data.EngineSql.SelectDue("'2026-11-24'", "100");
         // The planner must pick the index even on an empty table; PostgreSQL is told not to prefer a scan.
         command.CommandText = db.Database.IsNpgsql()
             ? "SET enable_seqscan = off; EXPLAIN " + due

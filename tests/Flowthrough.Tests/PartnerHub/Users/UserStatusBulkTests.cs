@@ -89,7 +89,8 @@ public sealed class UserStatusBulkTests : IAsyncLifetime
         await browser.OpenAsync($"{UsersPath(hub)}/bulk?action=retry&scope=selected&ids={all["noemail"].Id}");
         await browser.SubmitAsync("main form[method=post]", new Dictionary<string, string>
         {
-            ["EmailCsv"] = "userId,email\n\"noemail\";\"jan@firma.example\"\nother;ewa@firma.example\nbroken line",
+            // As a spreadsheet in a Polish locale saves it: semicolons, quotes, a header.
+            ["EmailCsv"] = "userId;email\n\"noemail\";\"jan@firma.example\"\nother;ewa@firma.example\nbroken line",
         });
 
         browser.Document.QuerySelector("#succeeded")!.TextContent.Should().Be("Succeeded: 1");
@@ -118,7 +119,9 @@ public sealed class UserStatusBulkTests : IAsyncLifetime
             {
                 SubscriberId = id, PartnerId = P.Partner.Id, To = "waiting@firma.example", Language = "en",
                 Subject = "Verify", Html = "<p>Your code is 123456</p>", Text = "Your code is 123456",
-                Status = Flowthrough.Email.OutboxStatus.Queued, Created = Start, NextAttemptAt = Start, DedupeKey = "verify:test",
+                // Queued for a later retry, so the relay of the test host does not send it first.
+                Status = Flowthrough.Email.OutboxStatus.Queued, Created = Start, NextAttemptAt = DateTime.UtcNow.AddHours(1),
+                DedupeKey = "verify:test",
             });
             await db.SaveChangesAsync();
         }
