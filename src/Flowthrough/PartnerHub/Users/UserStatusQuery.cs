@@ -15,6 +15,7 @@ public sealed record UserStatusRow(
     string FirstName,
     string LastName,
     string? Email,
+    bool EmailTrusted,
     SubscriberPackage Package,
     SubscriberStatus Status,
     DateTime Created,
@@ -70,7 +71,7 @@ public sealed partial class UserStatusQuery
 
     /// <summary>The row projection shared by the view and the export.</summary>
     public static readonly Expression<Func<Subscriber, UserStatusRow>> ToRow = s => new UserStatusRow(
-        s.Id, s.Seq, s.UserId, s.FirstName, s.LastName, s.Email, s.Package, s.Status, s.Created,
+        s.Id, s.Seq, s.UserId, s.FirstName, s.LastName, s.Email, s.EmailTrusted, s.Package, s.Status, s.Created,
         s.LastStatusChange, s.Attempts, s.NextAttemptAt, s.ErrorCode, s.ErrorDescription, s.ErrorReference, s.SelfActivated,
         s.SpEnterpriseId);
 
