@@ -98,6 +98,15 @@ public sealed class FlowthroughApplication : WebApplicationFactory<Program>
     public T Service<T>()
         where T : notnull => Services.GetRequiredService<T>();
 
+    /// <summary>Runs the engine until nothing is due: what its workers would do, in the test's own time.</summary>
+    public async Task DrainEngineAsync()
+    {
+        var engine = Service<Flowthrough.Provisioning.ProvisioningEngine>();
+        while (await engine.ProcessBatchAsync(TestContext.Current.CancellationToken) > 0)
+        {
+        }
+    }
+
     /// <summary>A partner with a cluster, a template and API tokens, each test its own.</summary>
     public async Task<TestPartner> CreatePartnerAsync(Action<OnboardingTemplate>? configureTemplate = null,
         string xsiActionsUrl = "http://127.0.0.1:9/com.broadsoft.xsi-actions")

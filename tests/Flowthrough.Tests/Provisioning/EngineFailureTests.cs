@@ -11,31 +11,12 @@ namespace Flowthrough.Tests.Provisioning;
 /// <summary>Honest errors: one email is one subscriber per organisation, and a bug is an internal error, not an outage.</summary>
 public sealed class EngineFailureTests
 {
-    private static async Task<Subscriber> AddAsync(FlowthroughApplication app, TestPartner partner, string userId, string email)
-    {
-        await using var db = app.CreateDbContext();
-        var subscriber = Subscriber.Intake(new Subscriber.IntakeDetails(partner.Partner.Id, partner.Template.Id,
-            partner.Template.ProvisioningId, userId, "sp+acme", "Piotr", "Wiśniewski", SubscriberPackage.Basic,
-            email, true, "+48 22 555 0199", null, null, "pl", null, SubscriberSource.FlowThrough),
-            Actors.BroadWorks, app.Time?.GetUtcNow().UtcDateTime ?? DateTime.UtcNow);
-        db.Subscribers.Add(subscriber);
-        await db.SaveChangesAsync();
-        return subscriber;
-    }
+    private static Task<Subscriber> AddAsync(FlowthroughApplication app, TestPartner partner, string userId, string email) =>
+        EngineTestData.AddAsync(app, partner, userId, email);
 
-    private static async Task<Subscriber> ReloadAsync(FlowthroughApplication app, Guid id)
-    {
-        await using var db = app.CreateDbContext();
-        return await db.Subscribers.AsNoTracking().SingleAsync(s => s.Id == id);
-    }
+    private static Task<Subscriber> ReloadAsync(FlowthroughApplication app, Guid id) => EngineTestData.ReloadAsync(app, id);
 
-    private static async Task DrainAsync(FlowthroughApplication app)
-    {
-        var engine = app.Service<ProvisioningEngine>();
-        while (await engine.ProcessBatchAsync(TestContext.Current.CancellationToken) > 0)
-        {
-        }
-    }
+    private static Task DrainAsync(FlowthroughApplication app) => app.DrainEngineAsync();
 
     [Theory]
     [InlineData(true)]

@@ -20,32 +20,13 @@ public sealed class ProvisioningEngineTests
         ["Engine:LeaseDuration"] = "00:02:00",
     };
 
-    private static async Task<Subscriber> AddAsync(FlowthroughApplication app, TestPartner partner, string userId,
-        string? email, string enterprise = "sp+acme", bool trusted = true)
-    {
-        await using var db = app.CreateDbContext();
-        var subscriber = Subscriber.Intake(new Subscriber.IntakeDetails(partner.Partner.Id, partner.Template.Id,
-            partner.Template.ProvisioningId, userId, enterprise, "Piotr", "Wiśniewski", SubscriberPackage.Premium,
-            email, trusted, "+48 22 555 0199", null, null, "pl", null, SubscriberSource.Api),
-            Actors.Api, app.Time?.GetUtcNow().UtcDateTime ?? DateTime.UtcNow);
-        db.Subscribers.Add(subscriber);
-        await db.SaveChangesAsync();
-        return subscriber;
-    }
+    private static Task<Subscriber> AddAsync(FlowthroughApplication app, TestPartner partner, string userId,
+        string? email, string enterprise = "sp+acme", bool trusted = true) =>
+        EngineTestData.AddAsync(app, partner, userId, email, enterprise, trusted);
 
-    private static async Task<Subscriber> ReloadAsync(FlowthroughApplication app, Guid id)
-    {
-        await using var db = app.CreateDbContext();
-        return await db.Subscribers.AsNoTracking().SingleAsync(s => s.Id == id);
-    }
+    private static Task<Subscriber> ReloadAsync(FlowthroughApplication app, Guid id) => EngineTestData.ReloadAsync(app, id);
 
-    private static async Task DrainAsync(FlowthroughApplication app)
-    {
-        var engine = app.Service<ProvisioningEngine>();
-        while (await engine.ProcessBatchAsync(TestContext.Current.CancellationToken) > 0)
-        {
-        }
-    }
+    private static Task DrainAsync(FlowthroughApplication app) => app.DrainEngineAsync();
 
     [Fact]
     public async Task A_trusted_subscriber_is_provisioned_into_an_auto_created_organisation()

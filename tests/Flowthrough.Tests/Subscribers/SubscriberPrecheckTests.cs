@@ -72,10 +72,7 @@ public sealed class SubscriberPrecheckTests : IAsyncLifetime
     {
         var response = await client.PostAsJsonAsync(Path, Whole(userId, email, spEnterpriseId));
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        var engine = app.Service<ProvisioningEngine>();
-        while (await engine.ProcessBatchAsync(TestContext.Current.CancellationToken) > 0)
-        {
-        }
+        await app.DrainEngineAsync();
     }
 
     [Fact]

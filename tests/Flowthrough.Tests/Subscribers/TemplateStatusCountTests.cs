@@ -27,10 +27,7 @@ public sealed class TemplateStatusCountTests
             await db.SaveChangesAsync();
         }
 
-        var engine = app.Service<ProvisioningEngine>();
-        while (await engine.ProcessBatchAsync(TestContext.Current.CancellationToken) > 0)
-        {
-        }
+        await app.DrainEngineAsync();
 
         await using (var scope = app.Services.CreateAsyncScope())
         {
