@@ -70,9 +70,11 @@ dotnet run --no-build --project tools/BroadWorksSimulator -c Release --no-launch
 pids+=($!)
 
 # The embedded data (SQLite file, picked-up mail) lives in data/ at the repository root, wherever dotnet runs.
+# The development mailbox (/dev/mailbox) is off by default, since it shows every verification code to anyone;
+# this local demo switches it on (Dev:Mailbox, env form Dev__Mailbox).
 dotnet run --no-build --project src/Flowthrough -c Release --no-launch-profile -- --urls "$app_url" \
   --Database:ConnectionString="Data Source=$PWD/data/flowthrough.db" --Email:PickupDirectory="$PWD/data/mail" \
-  --Seed:ClusterXsiActionsUrl="$sim_url/com.broadsoft.xsi-actions" &
+  --Seed:ClusterXsiActionsUrl="$sim_url/com.broadsoft.xsi-actions" --Dev:Mailbox=true &
 pids+=($!)
 
 # Ctrl-C stops both; if either one stops on its own, the other is stopped too.

@@ -3,6 +3,7 @@ using Flowthrough.Api;
 using Flowthrough.Bridge;
 using Flowthrough.BroadWorks;
 using Flowthrough.Data;
+using Flowthrough.Dev;
 using Flowthrough.Email;
 using Flowthrough.Operations;
 using Flowthrough.PartnerHub;
@@ -28,6 +29,7 @@ builder.Services.AddBroadWorks();
 builder.Services.AddPortal();
 builder.Services.AddPartnerHub();
 builder.Services.AddOperations();
+builder.Services.AddDevTools();
 
 var app = builder.Build();
 if (Commands.IsCommand(args))

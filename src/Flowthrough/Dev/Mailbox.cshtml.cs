@@ -9,7 +9,8 @@ namespace Flowthrough.Dev;
 
 /// <summary>
 /// The development mailbox: the messages Pickup mode wrote, newest first, with their links clickable, so that
-/// the demo needs no mail server. It does not exist in any other mode.
+/// the demo needs no mail server. It exists only when <see cref="DevOptions.Mailbox"/> is switched on (see
+/// <see cref="DevSetup"/>), which start-up validation allows in Pickup mode only.
 /// </summary>
 public sealed partial class MailboxModel(IOptions<EmailOptions> options) : PageModel
 {
@@ -30,11 +31,6 @@ public sealed partial class MailboxModel(IOptions<EmailOptions> options) : PageM
 
     public async Task<IActionResult> OnGetAsync(string? file)
     {
-        if (options.Value.Mode != EmailMode.Pickup)
-        {
-            return NotFound();
-        }
-
         var directory = new DirectoryInfo(options.Value.PickupDirectory);
         if (file is null)
         {

@@ -18,7 +18,8 @@ public enum EmailKind
 
 /// <summary>
 /// A message to send, written in the same transaction as the change that causes it. <see cref="DedupeKey"/> is
-/// unique, so a retried transition can never queue the same mail twice.
+/// unique, so a retried transition can never queue the same mail twice. <see cref="Html"/> and <see cref="Text"/>
+/// (which hold codes and link tokens) are emptied once the message is Sent or Abandoned (<see cref="OutboxRelay"/>).
 /// </summary>
 public sealed class OutboxMessage
 {

@@ -175,11 +175,16 @@ public sealed partial class OutboxRelay(
 
     // Outcomes are written even when the host is stopping: the mail has left (or failed) either way. Each write is
     // guarded by the lease, so a relay whose lease expired and was taken over cannot overwrite the new owner.
+    // A final outcome (Sent, Abandoned) drops the rendered body in the same statement: it holds the verification code
+    // and link token, which must not stay readable in the database. Subject, To, Kind and the delivery state stay for
+    // the timeline and Partner Hub.
     private async Task CompleteAsync(FlowthroughDbContext db, OutboxMessage message)
     {
         var sentAt = time.GetUtcNow().UtcDateTime;
         var updated = await Leased(db, message).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.Status, OutboxStatus.Sent)
+            .SetProperty(m => m.Html, "")
+            .SetProperty(m => m.Text, "")
             .SetProperty(m => m.SentAt, sentAt)
             .SetProperty(m => m.NextAttemptAt, (DateTime?)null)
             .SetProperty(m => m.LeaseUntil, (DateTime?)null), CancellationToken.None);
@@ -220,6 +225,8 @@ public sealed partial class OutboxRelay(
         var lastError = Trim(error);
         var updated = await Leased(db, message).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.Status, OutboxStatus.Abandoned)
+            .SetProperty(m => m.Html, "")
+            .SetProperty(m => m.Text, "")
             .SetProperty(m => m.NextAttemptAt, (DateTime?)null)
             .SetProperty(m => m.LeaseUntil, (DateTime?)null)
             .SetProperty(m => m.LastError, lastError), CancellationToken.None);

@@ -18,7 +18,7 @@ public sealed class DemoSeed(
     IServiceScopeFactory scopes,
     IOptions<SeedOptions> seedOptions,
     IOptions<AppOptions> appOptions,
-    IOptions<Email.EmailOptions> emailOptions,
+    IOptions<Dev.DevOptions> devOptions,
     TimeProvider time,
     IHostApplicationLifetime lifetime) : IHostedService
 {
@@ -127,9 +127,12 @@ public sealed class DemoSeed(
         return partner;
     }
 
-    private void Print(SeedOptions options)
+    private void Print(SeedOptions options) =>
+        Console.WriteLine(string.Join(Environment.NewLine, Lines(options, appOptions.Value.BaseUrl, devOptions.Value.Mailbox)));
+
+    /// <summary>What the demo prints at start; the mailbox only when it is served (Dev:Mailbox).</summary>
+    internal static List<string> Lines(SeedOptions options, string baseUrl, bool mailbox)
     {
-        var baseUrl = appOptions.Value.BaseUrl;
         var lines = new List<string>
         {
             $"Partner Hub: {baseUrl}/partner",
@@ -148,14 +151,14 @@ public sealed class DemoSeed(
             }
         }
 
-        if (emailOptions.Value.Mode == Email.EmailMode.Pickup)
+        if (mailbox)
         {
             lines.Add($"Mailbox: {baseUrl}/dev/mailbox");
         }
 
         lines.Add($"Health: {baseUrl}/healthz");
         lines.Add($"Metrics: {baseUrl}/metrics");
-        Console.WriteLine(string.Join(Environment.NewLine, lines));
+        return lines;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

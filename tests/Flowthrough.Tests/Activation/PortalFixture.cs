@@ -11,6 +11,8 @@ using Flowthrough.Tests.Simulator;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MimeKit;
 
 namespace Flowthrough.Tests.Activation;
 
@@ -120,15 +122,49 @@ public sealed partial class PortalFixture : IAsyncDisposable
             .Select(e => e.Kind).ToListAsync();
     }
 
-    /// <summary>The newest verification email to the subscriber: its code and its link path.</summary>
-    public async Task<(string Code, string LinkPath, OutboxMessage Message)> LatestMailAsync(Guid subscriberId)
+    /// <summary>A message as the subscriber received it (picked up), since the outbox drops bodies once sent.</summary>
+    public sealed record DeliveredMail(string To, string Subject, string Text);
+
+    /// <summary>The newest verification email to the subscriber, as delivered: its code and its link path.</summary>
+    public async Task<(string Code, string LinkPath, DeliveredMail Message)> LatestMailAsync(Guid subscriberId)
     {
-        await using var db = App.CreateDbContext();
-        var message = await db.Outbox.AsNoTracking().Where(m => m.SubscriberId == subscriberId && m.Kind == EmailKind.Verification)
-            .OrderByDescending(m => m.Id).FirstAsync();
+        OutboxMessage queued;
+        await using (var db = App.CreateDbContext())
+        {
+            queued = await db.Outbox.AsNoTracking().Where(m => m.SubscriberId == subscriberId && m.Kind == EmailKind.Verification)
+                .OrderByDescending(m => m.Id).FirstAsync();
+        }
+
+        var message = await DeliveredAsync(queued);
         var code = CodePattern().Match(message.Text).Value;
         var link = new Uri(LinkPattern().Match(message.Text).Value).AbsolutePath;
         return (code, link, message);
+    }
+
+    /// <summary>The picked-up file the relay (running in the background) wrote for an outbox message, waited for.</summary>
+    public async Task<DeliveredMail> DeliveredAsync(OutboxMessage queued)
+    {
+        ArgumentNullException.ThrowIfNull(queued);
+        var from = MailboxAddress.Parse(App.Service<IOptions<EmailOptions>>().Value.From);
+        var messageId = OutboxRelay.ToMime(queued, from).MessageId!;
+        DeliveredMail? delivered = null;
+        await Eventually.HoldsAsync(async () => (delivered = await FindDeliveredAsync(messageId, queued.To)) is not null,
+            $"outbox message {queued.Id} is picked up");
+        return delivered!;
+    }
+
+    private async Task<DeliveredMail?> FindDeliveredAsync(string messageId, string to)
+    {
+        foreach (var file in Directory.Exists(App.MailDirectory) ? Directory.EnumerateFiles(App.MailDirectory, "*.eml") : [])
+        {
+            var mime = await MimeMessage.LoadAsync(file, TestContext.Current.CancellationToken);
+            if (mime.MessageId == messageId)
+            {
+                return new DeliveredMail(to, mime.Subject ?? "", mime.TextBody ?? "");
+            }
+        }
+
+        return null;
     }
 
     public async Task DrainEngineAsync()

@@ -324,7 +324,7 @@ public sealed class VerificationTests : IAsyncLifetime
         string token;
         await using (var db = portal.App.CreateDbContext())
         {
-            var mail = await db.Outbox.SingleAsync(m => m.Kind == EmailKind.ConsentMove);
+            var mail = await portal.DeliveredAsync(await db.Outbox.AsNoTracking().SingleAsync(m => m.Kind == EmailKind.ConsentMove));
             token = System.Text.RegularExpressions.Regex.Match(mail.Text, @"/activate/consent/([A-Za-z0-9_\-]+)").Groups[1].Value;
         }
 

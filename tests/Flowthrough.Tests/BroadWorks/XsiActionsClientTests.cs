@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using Flowthrough.BroadWorks;
 using Flowthrough.Tests.Simulator;
@@ -143,29 +142,4 @@ public sealed class XsiActionsClientTests : IAsyncLifetime
     }
 
     private sealed record SubscriberRow(string UserId, string Password, string GroupId, string? Email);
-
-    private sealed class RecordingLoggerProvider : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> messages = new();
-
-        public IReadOnlyCollection<string> Messages => messages;
-
-        public ILogger CreateLogger(string categoryName) => new Recorder(messages);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Recorder(ConcurrentQueue<string> messages) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
-                Func<TState, Exception?, string> formatter) =>
-                messages.Enqueue(formatter(state, exception) + exception);
-        }
-    }
 }

@@ -88,13 +88,18 @@ public sealed class EmailTestHost : IAsyncDisposable
         PartnerAdminName = partnerAdminName,
     };
 
+    /// <summary>The code and link token every message <see cref="QueueAsync"/> queues carries.</summary>
+    public const string Code = "123456";
+
+    public const string LinkToken = "abc";
+
     /// <summary>Queues and commits one verification email, as a state change in the app would.</summary>
     public async Task<OutboxMessage> QueueAsync(TestDatabase database, string to = "anna@example.com",
         string? dedupeKey = null)
     {
         await using var db = database.CreateContext();
         var queued = await db.QueueAsync(EmailKind.Verification, NewSubscriber(), NewTemplate(), to,
-            new EmailContent(new Uri("https://flowthrough.example/activate/verify?t=abc"), "123456"),
+            new EmailContent(new Uri($"https://flowthrough.example/activate/verify?t={LinkToken}"), Code),
             dedupeKey ?? $"verify:{Guid.NewGuid():N}", Now, TestContext.Current.CancellationToken);
         queued.Should().BeTrue();
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);

@@ -2,13 +2,17 @@ using System.Globalization;
 using System.Text;
 using Flowthrough.Data;
 using Flowthrough.Email;
+using Flowthrough.Tests.Activation;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 
 namespace Flowthrough.Tests.Email;
 
-public class OutboxRelayTests
+public class OutboxRelayTests : IDisposable
 {
+    /// <summary>The pickup directory of the tests that deliver; removed after each test.</summary>
+    private readonly string directory = Path.Combine(Path.GetTempPath(), $"flowthrough-pickup-{Guid.NewGuid():N}");
+
     [Fact]
     public async Task A_message_that_failed_while_the_server_was_down_is_sent_once_on_retry()
     {
@@ -42,7 +46,60 @@ public class OutboxRelayTests
     }
 
     [Fact]
-    public async Task A_message_is_abandoned_after_the_last_attempt()
+    public async Task A_sent_message_keeps_no_body_so_no_row_holds_its_code_or_link_token()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var host = EmailTestHost.Create(database, EmailTestHost.Pickup(directory));
+        var queued = await host.QueueAsync(database);
+        queued.Text.Should().Contain(EmailTestHost.Code, "the queued message carries the code until it is sent");
+        queued.Html.Should().Contain(EmailTestHost.Code).And.Contain($"t={EmailTestHost.LinkToken}");
+
+        (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(1);
+
+        var sent = await EmailTestHost.ReloadAsync(database, queued.Id);
+        sent.Status.Should().Be(OutboxStatus.Sent);
+        sent.SentAt.Should().Be(host.Now);
+        sent.Attempts.Should().Be(1);
+        ShouldKeepNoBody(sent, queued);
+        await using var db = database.CreateContext();
+        (await db.Outbox.CountAsync(m => m.Html.Contains(EmailTestHost.Code) || m.Text.Contains(EmailTestHost.Code)
+            || m.Html.Contains($"t={EmailTestHost.LinkToken}") || m.Text.Contains($"t={EmailTestHost.LinkToken}"),
+            TestContext.Current.CancellationToken)).Should().Be(0);
+        var delivered = await MimeMessage.LoadAsync(Directory.GetFiles(directory, "*.eml").Single(),
+            TestContext.Current.CancellationToken);
+        delivered.TextBody.Should().Contain(EmailTestHost.Code, "the recipient still gets the whole message");
+    }
+
+    [Fact]
+    public async Task After_a_portal_verification_email_is_sent_no_outbox_row_holds_its_code_or_link_token()
+    {
+        await using var portal = await PortalFixture.StartAsync();
+        var partner = await portal.TemplateAsync();
+        var browser = portal.Browser();
+        await portal.SendFromBroadWorksAsync(partner, PortalFixture.Lukasz);
+        await PortalFixture.SignInAsync(browser, partner, PortalFixture.Lukasz, PortalFixture.LukaszPassword);
+        await browser.SubmitAsync("form[action*='handler=Email']", new Dictionary<string, string> { ["Email"] = "lukasz@firma.example" });
+        var subscriber = (await portal.SubscriberAsync(PortalFixture.Lukasz))!;
+
+        var (code, link, _) = await portal.LatestMailAsync(subscriber.Id);
+        var token = link.Split('/')[^1];
+        code.Should().MatchRegex(@"^\d{6}$");
+        token.Should().NotBeNullOrEmpty();
+
+        await using var db = portal.App.CreateDbContext();
+        await Eventually.HoldsAsync(() => db.Outbox.AnyAsync(m => m.SubscriberId == subscriber.Id && m.Status == OutboxStatus.Sent,
+            TestContext.Current.CancellationToken), "the relay records the message as sent");
+        var sent = await db.Outbox.AsNoTracking().SingleAsync(m => m.SubscriberId == subscriber.Id, TestContext.Current.CancellationToken);
+        sent.Kind.Should().Be(EmailKind.Verification);
+        sent.To.Should().Be("lukasz@firma.example");
+        sent.Subject.Should().NotBeEmpty();
+        sent.SentAt.Should().NotBeNull();
+        (await db.Outbox.CountAsync(m => m.Html.Contains(code) || m.Text.Contains(code) || m.Html.Contains(token)
+            || m.Text.Contains(token), TestContext.Current.CancellationToken)).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_message_is_abandoned_after_the_last_attempt_and_keeps_no_body()
     {
         await using var database = await TestDatabase.CreateAsync();
         await using var host = EmailTestHost.Create(database, EmailTestHost.Smtp(SmtpSink.FreePort(), maxAttempts: 3));
@@ -67,6 +124,7 @@ public class OutboxRelayTests
         abandoned.Status.Should().Be(OutboxStatus.Abandoned);
         abandoned.NextAttemptAt.Should().BeNull();
         abandoned.LastError.Should().NotBeNullOrEmpty();
+        ShouldKeepNoBody(abandoned, queued);
         (await ReadCounterAsync("flowthrough_outbox_abandoned_total")).Should().BeGreaterThan(abandonedBefore);
         host.Time.Advance(TimeSpan.FromDays(2));
         (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(0);
@@ -75,44 +133,33 @@ public class OutboxRelayTests
     [Fact]
     public async Task A_message_left_sending_by_a_crashed_relay_is_sent_after_its_lease_expires()
     {
-        var directory = Path.Combine(Path.GetTempPath(), $"flowthrough-pickup-{Guid.NewGuid():N}");
-        try
-        {
-            await using var database = await TestDatabase.CreateAsync();
-            await using var host = EmailTestHost.Create(database, EmailTestHost.Pickup(directory));
-            var queued = await host.QueueAsync(database);
-            using var crash = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        await using var database = await TestDatabase.CreateAsync();
+        await using var host = EmailTestHost.Create(database, EmailTestHost.Pickup(directory));
+        var queued = await host.QueueAsync(database);
+        using var crash = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
 
-            var crashed = () => host.CreateRelay(new CrashingSender(crash)).RelayOnceAsync(crash.Token);
+        var crashed = () => host.CreateRelay(new CrashingSender(crash)).RelayOnceAsync(crash.Token);
 
-            await crashed.Should().ThrowAsync<OperationCanceledException>();
-            var stuck = await EmailTestHost.ReloadAsync(database, queued.Id);
-            stuck.Status.Should().Be(OutboxStatus.Sending);
-            stuck.LeaseUntil.Should().Be(host.Now + host.Options.LeaseDuration);
-            (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(0, "the lease still holds");
+        await crashed.Should().ThrowAsync<OperationCanceledException>();
+        var stuck = await EmailTestHost.ReloadAsync(database, queued.Id);
+        stuck.Status.Should().Be(OutboxStatus.Sending);
+        stuck.LeaseUntil.Should().Be(host.Now + host.Options.LeaseDuration);
+        (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(0, "the lease still holds");
 
-            host.Time.Advance(host.Options.LeaseDuration + TimeSpan.FromSeconds(1));
-            (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(1);
+        host.Time.Advance(host.Options.LeaseDuration + TimeSpan.FromSeconds(1));
+        (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(1);
 
-            var sent = await EmailTestHost.ReloadAsync(database, queued.Id);
-            sent.Status.Should().Be(OutboxStatus.Sent);
-            sent.Attempts.Should().Be(2, "the crashed attempt counts");
-            Directory.GetFiles(directory, "*.eml").Should().ContainSingle();
-        }
-        finally
-        {
-            if (Directory.Exists(directory))
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-        }
+        var sent = await EmailTestHost.ReloadAsync(database, queued.Id);
+        sent.Status.Should().Be(OutboxStatus.Sent);
+        sent.Attempts.Should().Be(2, "the crashed attempt counts");
+        Directory.GetFiles(directory, "*.eml").Should().ContainSingle();
     }
 
     [Fact]
     public async Task A_message_that_crashed_the_relay_on_its_last_attempt_is_abandoned_not_resent()
     {
         await using var database = await TestDatabase.CreateAsync();
-        var settings = EmailTestHost.Pickup(Path.Combine(Path.GetTempPath(), $"flowthrough-pickup-{Guid.NewGuid():N}"));
+        var settings = EmailTestHost.Pickup(directory);
         settings["Email:MaxAttempts"] = "1";
         await using var host = EmailTestHost.Create(database, settings);
         var queued = await host.QueueAsync(database);
@@ -126,6 +173,7 @@ public class OutboxRelayTests
         var abandoned = await EmailTestHost.ReloadAsync(database, queued.Id);
         abandoned.Status.Should().Be(OutboxStatus.Abandoned);
         abandoned.LastError.Should().Contain("relay stopped");
+        ShouldKeepNoBody(abandoned, queued);
         Directory.Exists(settings["Email:PickupDirectory"]).Should().BeFalse("nothing was written");
     }
 
@@ -133,30 +181,19 @@ public class OutboxRelayTests
     public async Task Claimed_messages_are_limited_to_the_batch_size_in_due_order()
     {
         await using var database = await TestDatabase.CreateAsync();
-        var directory = Path.Combine(Path.GetTempPath(), $"flowthrough-pickup-{Guid.NewGuid():N}");
         var settings = EmailTestHost.Pickup(directory);
         settings["Email:BatchSize"] = "2";
-        try
-        {
-            await using var host = EmailTestHost.Create(database, settings);
-            var first = await host.QueueAsync(database, "a@example.com");
-            host.Time.Advance(TimeSpan.FromSeconds(1));
-            await host.QueueAsync(database, "b@example.com");
-            host.Time.Advance(TimeSpan.FromSeconds(1));
-            await host.QueueAsync(database, "c@example.com");
+        await using var host = EmailTestHost.Create(database, settings);
+        var first = await host.QueueAsync(database, "a@example.com");
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+        await host.QueueAsync(database, "b@example.com");
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+        await host.QueueAsync(database, "c@example.com");
 
-            (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(2);
-            (await EmailTestHost.ReloadAsync(database, first.Id)).Status.Should().Be(OutboxStatus.Sent);
-            (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(1);
-            (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(0);
-        }
-        finally
-        {
-            if (Directory.Exists(directory))
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-        }
+        (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(2);
+        (await EmailTestHost.ReloadAsync(database, first.Id)).Status.Should().Be(OutboxStatus.Sent);
+        (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(1);
+        (await host.Relay.RelayOnceAsync(TestContext.Current.CancellationToken)).Should().Be(0);
     }
 
     [Fact]
@@ -209,38 +246,27 @@ public class OutboxRelayTests
     [Fact]
     public async Task The_running_relay_sends_as_soon_as_it_is_signalled()
     {
-        var directory = Path.Combine(Path.GetTempPath(), $"flowthrough-pickup-{Guid.NewGuid():N}");
+        await using var database = await TestDatabase.CreateAsync();
+        await using var host = EmailTestHost.Create(database, EmailTestHost.Pickup(directory));
+        await host.Relay.StartAsync(TestContext.Current.CancellationToken);
         try
         {
-            await using var database = await TestDatabase.CreateAsync();
-            await using var host = EmailTestHost.Create(database, EmailTestHost.Pickup(directory));
-            await host.Relay.StartAsync(TestContext.Current.CancellationToken);
-            try
-            {
-                // The fake clock never reaches the poll interval: only the signal can wake the relay.
-                var queued = await host.QueueAsync(database);
-                host.Signal.Notify();
+            // The fake clock never reaches the poll interval: only the signal can wake the relay.
+            var queued = await host.QueueAsync(database);
+            host.Signal.Notify();
 
-                var deadline = DateTime.UtcNow.AddSeconds(10);
-                while ((await EmailTestHost.ReloadAsync(database, queued.Id)).Status != OutboxStatus.Sent
-                       && DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(20, TestContext.Current.CancellationToken);
-                }
-
-                (await EmailTestHost.ReloadAsync(database, queued.Id)).Status.Should().Be(OutboxStatus.Sent);
-            }
-            finally
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while ((await EmailTestHost.ReloadAsync(database, queued.Id)).Status != OutboxStatus.Sent
+                   && DateTime.UtcNow < deadline)
             {
-                await host.Relay.StopAsync(TestContext.Current.CancellationToken);
+                await Task.Delay(20, TestContext.Current.CancellationToken);
             }
+
+            (await EmailTestHost.ReloadAsync(database, queued.Id)).Status.Should().Be(OutboxStatus.Sent);
         }
         finally
         {
-            if (Directory.Exists(directory))
-            {
-                Directory.Delete(directory, recursive: true);
-            }
+            await host.Relay.StopAsync(TestContext.Current.CancellationToken);
         }
     }
 
@@ -253,6 +279,27 @@ public class OutboxRelayTests
             .And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(144)));
         delays.Distinct().Should().HaveCountGreaterThan(1);
         OutboxRelay.RetryDelay(TimeSpan.FromSeconds(30), 100).Should().Be(TimeSpan.FromDays(1));
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A message in a final state: its body (code, link token) is gone; what the timeline shows is kept.</summary>
+    private static void ShouldKeepNoBody(OutboxMessage final, OutboxMessage queued)
+    {
+        final.Html.Should().BeEmpty();
+        final.Text.Should().BeEmpty();
+        final.Subject.Should().Be(queued.Subject).And.NotBeEmpty();
+        final.To.Should().Be(queued.To);
+        final.Kind.Should().Be(queued.Kind);
+        final.Language.Should().Be(queued.Language);
     }
 
     private static async Task<double> ReadCounterAsync(string name)

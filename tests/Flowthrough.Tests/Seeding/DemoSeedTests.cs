@@ -27,4 +27,22 @@ public sealed class DemoSeedTests
         templates.Single(t => t.ProvisioningId == "demo-trusted").EmailTrust.Should().Be(Flowthrough.Templates.EmailTrust.Trusted);
         templates.Single(t => t.ProvisioningId == "demo-self-activation").AllowSelfActivation.Should().BeTrue();
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_mailbox_line_is_printed_only_when_the_mailbox_is_served(bool mailbox)
+    {
+        var lines = DemoSeed.Lines(new SeedOptions(), "http://127.0.0.1:5080", mailbox);
+
+        lines.Should().Contain("Partner Hub: http://127.0.0.1:5080/partner");
+        if (mailbox)
+        {
+            lines.Should().Contain("Mailbox: http://127.0.0.1:5080/dev/mailbox");
+        }
+        else
+        {
+            lines.Should().NotContain(l => l.StartsWith("Mailbox:", StringComparison.Ordinal));
+        }
+    }
 }
