@@ -82,12 +82,8 @@ public sealed partial class SubscriberOperations(
         Action<FlowthroughDbContext, Subscriber>? alongside, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(details);
+        // The caller's checks already looked for the userId; the unique index settles a race with a concurrent call.
         var which = ByUserId(details.PartnerId, details.UserId);
-        if (await db.Subscribers.AsNoTracking().FirstOrDefaultAsync(which, cancellationToken) is { } existing)
-        {
-            return new SubscriberOutcome(OutcomeKind.UserIdInUse, existing);
-        }
-
         var subscriber = Subscriber.Intake(details, actor, Now);
         if (await TryInsertAsync(subscriber, alongside, cancellationToken))
         {
@@ -184,17 +180,8 @@ public sealed partial class SubscriberOperations(
     /// <summary>API PUT: applies the fields sent; a provisioned subscriber goes through updating.</summary>
     public Task<SubscriberOutcome> UpdateDetailsAsync(Expression<Func<Subscriber, bool>> which, DetailChange change,
         string actor, CancellationToken cancellationToken) =>
-        ChangeAsync(which, async subscriber =>
-        {
-            if (change.UserId is { } userId && !string.Equals(userId.Trim(), subscriber.UserId, StringComparison.Ordinal)
-                && await db.Subscribers.AnyAsync(ByUserId(subscriber.PartnerId, userId.Trim()), cancellationToken))
-            {
-                return new SubscriberOutcome(OutcomeKind.UserIdInUse, subscriber,
-                    [new ApiError(ErrorCatalog.UserIdInUse, "userId", ErrorCatalog.UserIdInUse.English)]);
-            }
-
-            return ApplyDetails(subscriber, change, actor);
-        }, null, cancellationToken);
+        // A userId another subscriber holds is refused by the unique index at save (ChangeAsync answers UserIdInUse).
+        ChangeAsync(which, subscriber => Task.FromResult(ApplyDetails(subscriber, change, actor)), null, cancellationToken);
 
     private SubscriberOutcome ApplyDetails(Subscriber subscriber, DetailChange change, string actor)
     {
