@@ -35,13 +35,17 @@ internal static class Chromium
         });
 
     /// <summary>artifacts/screenshots at the repository root, wherever the test binaries were built; created if missing.</summary>
-    public static string ScreenshotDirectory()
+    public static string ScreenshotDirectory() =>
+        Directory.CreateDirectory(System.IO.Path.Combine(RepositoryRoot(), "artifacts", "screenshots")).FullName;
+
+    /// <summary>The directory holding Flowthrough.slnx, above wherever the test binaries were built.</summary>
+    public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(System.IO.Path.Combine(dir.FullName, "Flowthrough.slnx")))
             {
-                return Directory.CreateDirectory(System.IO.Path.Combine(dir.FullName, "artifacts", "screenshots")).FullName;
+                return dir.FullName;
             }
         }
 
