@@ -155,8 +155,7 @@ public sealed class PartnerHubJourneyTests
             clipboard.Should().StartWith(
                 $"{t.CopyError} {code}: {ErrorCatalog.OrganizationMissing.Describe(language)}\n" +
                 $"{t.CopyReference}: {SubscriberDisplay.ReferenceOf(toCopy.Id)}\n{t.CopyTime}: ");
-            clipboard.Should().Be(await menu.GetByRole(AriaRole.Menuitem, new() { Name = t.CopyErrorText })
-                .GetAttributeAsync("data-error-text"));
+            clipboard.Should().Be(await page.Locator($"#menu-{toCopy.Id} [data-action=error]").GetAttributeAsync("data-error-text"));
 
             // Retry Activation → pop-up → email → Onboard: the row moves to In progress, then to Provisioned by itself.
             var email = $"lukasz.nowak+{language}@firma.example";
@@ -319,12 +318,13 @@ public sealed class PartnerHubJourneyTests
 
             await TabToAsync(page, field);
 
-            // An invalid address comes back in the same pop-up; a valid one is onboarded.
+            // The browser refuses an invalid address before anything is sent; a valid one is onboarded.
             await page.Keyboard.PressAsync("Control+A");
             await page.Keyboard.TypeAsync("not an email");
             await page.Keyboard.PressAsync("Enter");
-            await Expect(dialog.Locator("#retry-error")).ToBeVisibleAsync();
-            await Expect(dialog.GetByLabel(t.RetryEmail, new() { Exact = true })).ToBeFocusedAsync();
+            await Expect(dialog).ToBeVisibleAsync();
+            (await field.EvaluateAsync<bool>("e => e.validity.valid")).Should().BeFalse();
+            await Expect(field).ToBeFocusedAsync();
             await page.Keyboard.PressAsync("Control+A");
             await page.Keyboard.TypeAsync("ola@firma.example");
             await Chromium.ScreenshotAsync(page, Shot("dialog"));
