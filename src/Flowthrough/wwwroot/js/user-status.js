@@ -181,13 +181,6 @@
       return;
     }
 
-    var copyButton = target.closest('[data-copy]');
-    if (copyButton) {
-      var source = document.querySelector(copyButton.getAttribute('data-copy'));
-      copy(source ? source.value || source.textContent : '').then(function () { say(copiedText); });
-      return;
-    }
-
     if (target.closest('[data-dialog-close]') && dialog.contains(target)) {
       event.preventDefault();
       dialog.close();
@@ -202,24 +195,8 @@
     }
   });
 
-  // ---- Copy Error Text ----
-  function copy(text) {
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      return navigator.clipboard.writeText(text).catch(function () { fallbackCopy(text); });
-    }
-    fallbackCopy(text);
-    return Promise.resolve();
-  }
-
-  // Non-secure origins have no async clipboard.
-  function fallbackCopy(text) {
-    var area = document.createElement('textarea');
-    area.value = text;
-    document.body.appendChild(area);
-    area.select();
-    document.execCommand('copy');
-    document.body.removeChild(area);
-  }
+  // ---- Copy Error Text (hub.js, loaded first, owns the clipboard) ----
+  function copy(text) { return window.FlowthroughHub.copy(text); }
 
   // ---- The action pop-up ----
   function focusables() {
