@@ -41,6 +41,7 @@ public sealed class ExportModel(FlowthroughDbContext db, TimeProvider time) : Pa
         Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = fileName }.ToString();
         Response.Headers.CacheControl = "no-store";
 
+        await Filter.ResolveCustomerAsync(db, partnerId, ct);
         var rows = Filter.Order(Filter.Filter(db.Subscribers.AsNoTracking(), partnerId, template.Id))
             .Select(UserStatusQuery.ToRow).AsAsyncEnumerable();
         var count = 0;
@@ -64,6 +65,7 @@ public sealed class ExportModel(FlowthroughDbContext db, TimeProvider time) : Pa
             q = Filter.Q is { Length: > 0 } ? "(search)" : null,
             status = Filter.Status,
             excludeProvisioned = Filter.Exclude,
+            customer = Filter.Customer,
         });
         await db.SaveChangesAsync(CancellationToken.None);
         return new EmptyResult();

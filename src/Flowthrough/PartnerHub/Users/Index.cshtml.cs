@@ -1,5 +1,5 @@
-using System.Globalization;
 using Flowthrough.Data;
+using Flowthrough.Provisioning;
 using Flowthrough.Subscribers;
 using Flowthrough.Templates;
 using Microsoft.AspNetCore.Mvc;
@@ -10,21 +10,17 @@ using Microsoft.Extensions.Localization;
 namespace Flowthrough.PartnerHub.Users;
 
 /// <summary>
-/// User Status: a template's subscribers with their status in UI words, search, filters, keyset paging, counts per
-/// status, and the row actions (Retry Activation, Delete User, Change Package Type, Copy Error Text).
+/// User Status: a template's subscribers with their status in UI words, search, filters, keyset paging and counts per
+/// status. Each row's "⋯" menu leads to the row actions (<see cref="RowActionModel"/>); a small JSON answer
+/// (<see cref="OnGetLiveAsync"/>) lets the page refresh itself while rows are in progress.
 /// </summary>
 public sealed class IndexModel(
     FlowthroughDbContext db,
-    SubscriberOperations operations,
-    TimeProvider time,
     IStringLocalizer<UserStatusText> text,
     IStringLocalizer<HubText> hub) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public UserStatusQuery Filter { get; set; } = new();
-
-    [TempData]
-    public string? StatusMessage { get; set; }
 
     public OnboardingTemplate Template { get; private set; } = null!;
 
@@ -39,10 +35,10 @@ public sealed class IndexModel(
 
     public bool ReadOnly => User.IsReadOnly();
 
-    /// <summary>After a failed Retry Activation, the row whose menu opens again with the message.</summary>
-    public Guid? RetryFailedFor { get; private set; }
+    public UserStatusDisplay Display { get; } = new(text, hub);
 
-    public string? RetryEmail { get; private set; }
+    /// <summary>The organisation the customer filter names (for its chip); null without one or when unknown.</summary>
+    public CustomerOrganization? Customer { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
@@ -55,139 +51,64 @@ public sealed class IndexModel(
         return Page();
     }
 
-    public async Task<IActionResult> OnPostRetryAsync(Guid id, Guid subscriberId, string? email)
+    /// <summary>
+    /// The live refresh's question, asked every few seconds while rows are in progress: the counts and each shown
+    /// row's version for the same filters and page. The page fetches the whole view only when a row changed.
+    /// </summary>
+    public async Task<IActionResult> OnGetLiveAsync(Guid id)
     {
         if (!await LoadTemplateAsync(id))
         {
             return NotFound();
         }
 
-        email = email?.Trim();
-        if (string.IsNullOrEmpty(email) || !SubscriberValidation.IsEmail(email))
+        await LoadPageAsync();
+        Response.Headers.CacheControl = "no-store";
+        return new JsonResult(new
         {
-            ModelState.AddModelError("email", text["Email_Invalid"]);
-            RetryFailedFor = subscriberId;
-            RetryEmail = email;
-            await LoadPageAsync();
-            return Page();
-        }
-
-        var outcome = await operations.RetryActivationAsync(Which(subscriberId), email, User.Actor(),
-            Audit("retry_activation"), HttpContext.RequestAborted);
-        return outcome.Kind switch
-        {
-            OutcomeKind.NotFound => NotFound(),
-            OutcomeKind.Done => BackWith(text["Done_Retry", Label(outcome.Subscriber!), email]),
-            OutcomeKind.Conflict => BackWith(text["Failed_Concurrency", Label(outcome.Subscriber)]),
-            _ => BackWith(text["Failed_State", Label(outcome.Subscriber), outcome.Subscriber!.Status.ToWire()]),
-        };
+            counts = Groups.ToDictionary(g => g.Key, g => g.Count),
+            rows = Rows.Select(r => new { id = r.Id, v = r.Version }),
+        });
     }
 
-    public async Task<IActionResult> OnPostDeleteAsync(Guid id, Guid subscriberId)
+    /// <summary>The counts above the table: all, then each UI status word (ids count-{key}).</summary>
+    public IReadOnlyList<(string Key, string Label, string Class, int Count)> Groups
     {
-        if (!await LoadTemplateAsync(id))
+        get
         {
-            return NotFound();
+            int Of(params SubscriberStatus[] statuses) => statuses.Sum(s => Counts.GetValueOrDefault(s));
+            return
+            [
+                ("all", text["Total"], "", Counts.Values.Sum()),
+                ("provisioned", text["Status_Provisioned"], "status-provisioned", Of(SubscriberStatus.Provisioned)),
+                ("pending", text["Status_Pending"], "status-pending", Of(SubscriberStatus.PendingEmailInput,
+                    SubscriberStatus.PendingEmailValidation, SubscriberStatus.PendingUserMigration)),
+                ("error", text["Status_Error"], "status-error", Of(SubscriberStatus.Error)),
+                ("progress", text["Status_InProgress"], "status-progress",
+                    Of(SubscriberStatus.Provisioning, SubscriberStatus.Updating)),
+            ];
         }
-
-        var outcome = await operations.RemoveAsync(Which(subscriberId), User.Actor(), Audit("delete_user"),
-            HttpContext.RequestAborted);
-        return outcome.Kind switch
-        {
-            OutcomeKind.Done => BackWith(text["Done_Delete", Label(outcome.Subscriber!)]),
-            OutcomeKind.Conflict => BackWith(text["Failed_Concurrency", Label(outcome.Subscriber)]),
-            _ => NotFound(),
-        };
     }
-
-    public async Task<IActionResult> OnPostPackageAsync(Guid id, Guid subscriberId, string? package, string? seen)
-    {
-        if (!await LoadTemplateAsync(id))
-        {
-            return NotFound();
-        }
-
-        if (string.IsNullOrEmpty(package) || !WireValues.TryParsePackage(package, out var chosen))
-        {
-            return BackWith(text["Package_Invalid"]);
-        }
-
-        SubscriberPackage? basis = WireValues.TryParsePackage(seen ?? "", out var seenPackage) ? seenPackage : null;
-        var outcome = await operations.ChangePackageAsync(Which(subscriberId), chosen, basis, User.Actor(),
-            Audit("change_package", new { package = chosen.ToWire() }), HttpContext.RequestAborted);
-        var packageName = hub["Package_" + chosen];
-        if (outcome.Subscriber is not { } subscriber)
-        {
-            return outcome.Kind == OutcomeKind.NotFound ? NotFound() : BackWith(text["Failed_Concurrency", Label(null)]);
-        }
-
-        return outcome.Kind switch
-        {
-            OutcomeKind.Unchanged => BackWith(text["Done_PackageSame", Label(subscriber), packageName]),
-            OutcomeKind.Conflict => BackWith(text["Failed_PackageChanged", Label(subscriber),
-                hub["Package_" + subscriber.Package]]),
-            OutcomeKind.NotAllowed => BackWith(text["Failed_State", Label(subscriber), subscriber.Status.ToWire()]),
-            _ when subscriber.Status == SubscriberStatus.Updating =>
-                BackWith(text["Done_PackageUpdating", Label(subscriber), packageName]),
-            _ => BackWith(text["Done_Package", Label(subscriber), packageName]),
-        };
-    }
-
-    /// <summary>Partner and template in the WHERE clause: another partner's or template's subscriber is 404.</summary>
-    private System.Linq.Expressions.Expression<Func<Subscriber, bool>> Which(Guid subscriberId) =>
-        SubscriberOperations.ById(User.PartnerId(), subscriberId, Template.Id);
-
-    /// <summary>The admin audit event, saved in the same transaction as the action it records.</summary>
-    private Action<FlowthroughDbContext, Subscriber> Audit(string action, object? extra = null) =>
-        (context, subscriber) => AdminAudit.Record(context, User, action, $"subscriber:{subscriber.Id}",
-            time.GetUtcNow().UtcDateTime,
-            new { subscriberId = subscriber.Id, userId = subscriber.UserId, status = subscriber.Status.ToWire(), extra });
-
-    public string StatusWord(SubscriberStatus status) => status switch
-    {
-        SubscriberStatus.Provisioned => text["Status_Provisioned"],
-        SubscriberStatus.Error => text["Status_Error"],
-        SubscriberStatus.PendingEmailInput => $"{text["Status_Pending"]}: {text["Pending_EmailInput"]}",
-        SubscriberStatus.PendingEmailValidation => $"{text["Status_Pending"]}: {text["Pending_EmailValidation"]}",
-        SubscriberStatus.PendingUserMigration => $"{text["Status_Pending"]}: {text["Pending_UserMigration"]}",
-        _ => text["Status_InProgress"],
-    };
-
-    public static string StatusClass(SubscriberStatus status) => status switch
-    {
-        SubscriberStatus.Provisioned => "status-provisioned",
-        SubscriberStatus.Error => "status-error",
-        _ when status.IsPending() => "status-pending",
-        _ => "status-progress",
-    };
-
-    /// <summary>The catalogue's text in the UI language, else the stored description.</summary>
-    public static string ErrorText(UserStatusRow row)
-    {
-        ArgumentNullException.ThrowIfNull(row);
-        return SubscriberDisplay.ErrorText(row.ErrorCode, row.ErrorDescription, row.ErrorReference);
-    }
-
-    /// <summary>What Copy Error Text puts on the clipboard: code, description, reference and time.</summary>
-    public string CopyText(UserStatusRow row)
-    {
-        ArgumentNullException.ThrowIfNull(row);
-        return $"{text["Copy_Error"]} {row.ErrorCode}: {ErrorText(row)}\n" +
-            $"{text["Copy_Reference"]}: {SubscriberDisplay.ReferenceOf(row.Id)}\n" +
-            $"{text["Copy_Time"]}: {SubscriberResponse.Timestamp(row.LastStatusChange)}";
-    }
-
-    public static string Time(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
     /// <summary>This view's URL with the current filters and the given cursor.</summary>
     public string Link(string? after = null, string? before = null) =>
         $"/partner/templates/{Template.Id}/users{Filter.QueryString(after, before)}";
 
-    /// <summary>A row action's form target: the handler plus the filters and page, so that the redirect keeps them.</summary>
-    public string ActionUrl(string handler)
+    /// <summary>The same view without the customer filter (the chip's remove link).</summary>
+    public string LinkWithoutCustomer()
     {
-        var query = Filter.QueryString(Filter.After, Filter.Before);
-        return $"/partner/templates/{Template.Id}/users?handler={handler}" + (query.Length > 0 ? "&" + query[1..] : "");
+        var customer = Filter.Customer;
+        Filter.Customer = null;
+        var link = Link();
+        Filter.Customer = customer;
+        return link;
+    }
+
+    /// <summary>A row action's plain page, with the filters and page so that its redirect comes back here.</summary>
+    public string ActionUrl(UserStatusRow row, string action)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return $"/partner/templates/{Template.Id}/users/{row.Id}/{action}{Filter.QueryString(Filter.After, Filter.Before)}";
     }
 
     private async Task<bool> LoadTemplateAsync(Guid id)
@@ -212,6 +133,7 @@ public sealed class IndexModel(
         var partnerId = User.PartnerId();
         var templateId = Template.Id;
         var ct = HttpContext.RequestAborted;
+        Customer = await Filter.ResolveCustomerAsync(db, partnerId, ct);
         var filtered = Filter.Filter(db.Subscribers.AsNoTracking(), partnerId, templateId);
         if (!string.IsNullOrWhiteSpace(Filter.Q))
         {
@@ -259,12 +181,4 @@ public sealed class IndexModel(
             .Where(c => c.TemplateId == templateId && c.Count > 0)
             .ToDictionaryAsync(c => c.Status, c => (int)c.Count, ct);
     }
-
-    private RedirectResult BackWith(string message)
-    {
-        StatusMessage = message;
-        return Redirect(Link(Filter.After, Filter.Before));
-    }
-
-    private static string Label(Subscriber? s) => s is null ? "" : $"{s.FirstName} {s.LastName} ({s.UserId})";
 }

@@ -2,8 +2,12 @@ using System.Globalization;
 using System.Linq.Expressions;
 using System.Text;
 using System.Text.RegularExpressions;
+using Flowthrough.Data;
+using Flowthrough.Provisioning;
 using Flowthrough.Subscribers;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
 
 namespace Flowthrough.PartnerHub.Users;
 
@@ -26,7 +30,8 @@ public sealed record UserStatusRow(
     string? ErrorDescription,
     string? ErrorReference,
     bool SelfActivated,
-    string SpEnterpriseId)
+    string SpEnterpriseId,
+    int Version)
 {
     public string Name => $"{FirstName} {LastName}";
 
@@ -63,6 +68,17 @@ public sealed partial class UserStatusQuery
 
     public string? Dir { get; set; }
 
+    /// <summary>
+    /// Customer: the id of a customer organisation of this partner. Rows are the template's subscribers with that
+    /// organisation's spEnterpriseId (pending ones included, which belong to no organisation yet). Call
+    /// <see cref="ResolveCustomerAsync"/> before <see cref="Filter"/>.
+    /// </summary>
+    public Guid? Customer { get; set; }
+
+    /// <summary>The chosen customer's spEnterpriseId once resolved; null while unresolved or unknown.</summary>
+    [BindNever]
+    public string? CustomerEnterpriseId { get; private set; }
+
     /// <summary>Cursor: the page starts after this row (Next).</summary>
     public string? After { get; set; }
 
@@ -73,7 +89,7 @@ public sealed partial class UserStatusQuery
     public static readonly Expression<Func<Subscriber, UserStatusRow>> ToRow = s => new UserStatusRow(
         s.Id, s.Seq, s.UserId, s.FirstName, s.LastName, s.Email, s.EmailTrusted, s.Package, s.Status, s.Created,
         s.LastStatusChange, s.Attempts, s.NextAttemptAt, s.ErrorCode, s.ErrorDescription, s.ErrorReference, s.SelfActivated,
-        s.SpEnterpriseId);
+        s.SpEnterpriseId, s.Version);
 
     public bool ByUserId => string.Equals(Sort, SortUserId, StringComparison.Ordinal);
 
@@ -106,11 +122,37 @@ public sealed partial class UserStatusQuery
     // do not exist; the analyzers' advice is for strings in memory.
 #pragma warning disable CA1304, CA1309, CA1311, CA1862
 
+    /// <summary>
+    /// Looks up the <see cref="Customer"/> filter among the partner's organisations; returns it (for the chip), or
+    /// null when none is chosen or it is not this partner's.
+    /// </summary>
+    public async Task<CustomerOrganization?> ResolveCustomerAsync(FlowthroughDbContext db, Guid partnerId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (Customer is not { } customer)
+        {
+            return null;
+        }
+
+        var organization = await db.Organizations.AsNoTracking()
+            .FirstOrDefaultAsync(o => o.Id == customer && o.PartnerId == partnerId, cancellationToken);
+        CustomerEnterpriseId = organization?.SpEnterpriseId;
+        return organization;
+    }
+
     /// <summary>The filtered rows of one template, in no particular order.</summary>
     public IQueryable<Subscriber> Filter(IQueryable<Subscriber> subscribers, Guid partnerId, Guid templateId)
     {
         ArgumentNullException.ThrowIfNull(subscribers);
         var query = subscribers.Where(s => s.PartnerId == partnerId && s.TemplateId == templateId);
+        if (Customer is not null)
+        {
+            // An unknown customer, or one a caller forgot to resolve, matches nothing: a filtered view or a bulk
+            // action on "all matching" never reaches more rows than the admin chose.
+            var enterprise = CustomerEnterpriseId;
+            query = enterprise is null ? query.Where(s => false) : query.Where(s => s.SpEnterpriseId == enterprise);
+        }
         if (Statuses() is { } statuses)
         {
             query = statuses.Count == 1
@@ -221,6 +263,7 @@ public sealed partial class UserStatusQuery
         ["exclude"] = Exclude ? "true" : null,
         ["sort"] = string.IsNullOrEmpty(Sort) ? null : Sort,
         ["dir"] = string.IsNullOrEmpty(Dir) ? null : Dir,
+        ["customer"] = Customer?.ToString(),
         ["after"] = after,
         ["before"] = before,
     };

@@ -15,13 +15,17 @@
       button.setAttribute('aria-live', 'polite');
       setTimeout(function () { button.textContent = label; }, 2000);
     };
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(text).then(done, function () { fallback(text); done(); });
-    } else {
-      fallback(text);
-      done();
-    }
+    copy(text).then(done);
   });
+  // Puts text on the clipboard; resolves once it is there. Shared with the feature scripts loaded after this one.
+  function copy(text) {
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      return navigator.clipboard.writeText(text).catch(function () { fallback(text); });
+    }
+    fallback(text);
+    return Promise.resolve();
+  }
+  window.FlowthroughHub = { copy: copy };
   // Older browsers and non-secure origins have no async clipboard.
   function fallback(text) {
     var area = document.createElement('textarea');

@@ -19,7 +19,28 @@ public sealed class UserStatusActionTests : IAsyncLifetime
 
     private DateTime Now => hub.App.Time!.GetUtcNow().UtcDateTime;
 
-    private static string Form(string userId, string action) => $"tr[data-user-id='{userId}'] form.action-{action}";
+    private static string Form(string action) => $"form.action-{action}";
+
+    private static string Item(string userId, string action) =>
+        $"tr[data-user-id='{userId}'] .row-menu [role=menuitem][data-action={action}]";
+
+    /// <summary>Follows the row's "⋯" menu item to the action's own page, as a browser without JavaScript does.</summary>
+    private static async Task OpenActionAsync(PortalBrowser browser, string userId, string action)
+    {
+        var href = browser.Document.QuerySelector(Item(userId, action))?.GetAttribute("href")
+            ?? throw new InvalidOperationException($"The {action} item of {userId} is not a link.");
+        await browser.OpenAsync(href);
+        browser.Status.Should().Be(HttpStatusCode.OK);
+    }
+
+    /// <summary>The reason a disabled menu item gives, read through its aria-describedby.</summary>
+    private static string WhyDisabled(PortalBrowser browser, string userId, string action)
+    {
+        var item = browser.Document.QuerySelector(Item(userId, action))!;
+        item.GetAttribute("aria-disabled").Should().Be("true");
+        item.HasAttribute("href").Should().BeFalse();
+        return browser.Document.GetElementById(item.GetAttribute("aria-describedby")!)!.TextContent;
+    }
 
     private async Task<Subscriber> LoadAsync(Guid id)
     {
@@ -46,8 +67,10 @@ public sealed class UserStatusActionTests : IAsyncLifetime
         await AddAsync(hub, failed, Failed(P, "err2", Start.AddHours(1)));
         var browser = await hub.SignInAsync();
         await browser.OpenAsync($"{UsersPath(hub)}?status=error&sort=userid&dir=asc");
+        await OpenActionAsync(browser, "err1", "retry");
+        browser.Document.QuerySelector("#action-title")!.TextContent.Should().Be("Retry Activation");
 
-        await browser.SubmitAsync(Form("err1", "retry"), new Dictionary<string, string> { ["email"] = "  ewa@work.example " });
+        await browser.SubmitAsync(Form("retry"), new Dictionary<string, string> { ["email"] = "  ewa@work.example " });
 
         browser.Status.Should().Be(HttpStatusCode.OK);
         browser.Path.Should().Be(UsersPath(hub));
@@ -80,12 +103,17 @@ public sealed class UserStatusActionTests : IAsyncLifetime
         await AddAsync(hub, pending);
         var browser = await hub.SignInAsync(language: "pl");
         await browser.OpenAsync(UsersPath(hub));
+        await OpenActionAsync(browser, "pend1", "retry");
 
-        await browser.SubmitAsync(Form("pend1", "retry"), new Dictionary<string, string> { ["email"] = "not an email" });
+        await browser.SubmitAsync(Form("retry"), new Dictionary<string, string> { ["email"] = "not an email" });
 
         browser.Status.Should().Be(HttpStatusCode.OK);
+        browser.Path.Should().EndWith($"/{pending.Id}/retry", "the form comes back with its message");
         browser.Document.QuerySelector("#retry-error")!.TextContent.Should().Be("Wprowadź prawidłowy adres e-mail.");
-        browser.Document.QuerySelector("tr[data-user-id='pend1'] details.menu")!.HasAttribute("open").Should().BeTrue();
+        var field = browser.Document.QuerySelector("#retry-email")!;
+        field.GetAttribute("aria-invalid").Should().Be("true");
+        field.GetAttribute("aria-describedby").Should().Be("retry-error");
+        field.GetAttribute("value").Should().Be("not an email");
         (await LoadAsync(pending.Id)).Status.Should().Be(SubscriberStatus.PendingEmailInput);
         (await AuditAsync()).Should().BeEmpty();
     }
@@ -98,23 +126,21 @@ public sealed class UserStatusActionTests : IAsyncLifetime
         var browser = await hub.SignInAsync();
         await browser.OpenAsync(UsersPath(hub));
 
-        browser.Document.QuerySelector($"{Form("prov1", "retry")} fieldset")!.HasAttribute("disabled").Should().BeTrue();
-        browser.Document.QuerySelector($"{Form("prov1", "retry")} .why")!.TextContent.Should().Be("The user is already provisioned.");
-        browser.Document.QuerySelector($"{Form("prog1", "retry")} .why")!.TextContent.Should()
-            .Be("Provisioning is in progress; wait until it finishes.");
+        WhyDisabled(browser, "prov1", "retry").Should().Be("The user is already provisioned.");
+        WhyDisabled(browser, "prog1", "retry").Should().Be("Provisioning is in progress; wait until it finishes.");
         // A package change is safe in every status: an engine attempt in flight is redone with the new package.
-        browser.Document.QuerySelector($"{Form("prog1", "package")} fieldset")!.HasAttribute("disabled").Should().BeFalse();
-        browser.Document.QuerySelector($"{Form("prov1", "package")} fieldset")!.HasAttribute("disabled").Should().BeFalse();
+        browser.Document.QuerySelector(Item("prog1", "package"))!.HasAttribute("aria-disabled").Should().BeFalse();
+        browser.Document.QuerySelector(Item("prov1", "package"))!.HasAttribute("href").Should().BeTrue();
+        // The help page's order, then Details.
+        browser.Document.QuerySelectorAll("tr[data-user-id='prov1'] .row-menu [role=menuitem]")
+            .Select(i => i.GetAttribute("data-action")).Should().Equal("retry", "delete", "package", "error", "details");
 
-        // A forged post (a browser sends nothing from a disabled fieldset) is refused by the status check, with a
-        // message rather than an error page.
-        string Hidden(string name) => ((AngleSharp.Html.Dom.IHtmlInputElement)browser.Document.QuerySelector(
-            $"{Form("prov1", "retry")} input[name={name}]")!).Value;
-        await browser.SubmitAsync(Form("prov1", "retry"), new Dictionary<string, string>
-        {
-            ["email"] = "a@b.example",
-            ["subscriberId"] = Hidden("subscriberId"),
-        });
+        // The action's own page (typed or bookmarked) shows the form disabled with the reason; a forged post (a
+        // browser sends nothing from a disabled fieldset) is refused by the status check, with a message.
+        await browser.OpenAsync($"{UsersPath(hub)}/{provisioned.Id}/retry");
+        browser.Document.QuerySelector($"{Form("retry")} fieldset")!.HasAttribute("disabled").Should().BeTrue();
+        browser.Document.QuerySelector($"{Form("retry")} .why")!.TextContent.Should().Be("The user is already provisioned.");
+        await browser.SubmitAsync(Form("retry"), new Dictionary<string, string> { ["email"] = "a@b.example" });
         browser.Status.Should().Be(HttpStatusCode.OK);
         browser.Document.QuerySelector(".notice")!.TextContent.Should().Contain("(provisioned) does not allow this action");
         (await LoadAsync(provisioned.Id)).Status.Should().Be(SubscriberStatus.Provisioned);
@@ -127,10 +153,11 @@ public sealed class UserStatusActionTests : IAsyncLifetime
         await AddAsync(hub, failed);
         var browser = await hub.SignInAsync();
         await browser.OpenAsync($"{UsersPath(hub)}?exclude=true");
-        browser.Document.QuerySelector("tr[data-user-id='gone'] .confirm-text")!.TextContent.Should()
+        await OpenActionAsync(browser, "gone", "delete");
+        browser.Document.QuerySelector(".confirm-text")!.TextContent.Should()
             .Be("Delete Ewa Zielińska (gone)? The timeline is kept and the user can onboard again.");
 
-        await browser.SubmitAsync(Form("gone", "delete"));
+        await browser.SubmitAsync(Form("delete"));
 
         browser.LastResponse!.RequestMessage!.RequestUri!.Query.Should().Be("?exclude=true");
         browser.Document.QuerySelector(".notice")!.TextContent.Should()
@@ -160,11 +187,12 @@ public sealed class UserStatusActionTests : IAsyncLifetime
         await AddAsync(hub, provisioned, pending);
         var browser = await hub.SignInAsync();
         await browser.OpenAsync(UsersPath(hub));
-        var options = browser.Document.QuerySelectorAll($"{Form("prov1", "package")} option").ToList();
+        await OpenActionAsync(browser, "prov1", "package");
+        var options = browser.Document.QuerySelectorAll($"{Form("package")} input[name=package]").ToList();
         options.Select(o => o.GetAttribute("value")).Should().Equal("softphone", "basic", "standard", "premium");
-        options.Single(o => o.HasAttribute("selected")).TextContent.Should().Be("Basic (current)");
+        options.Single(o => o.HasAttribute("checked")).ParentElement!.TextContent.Trim().Should().Be("Basic (current)");
 
-        await browser.SubmitAsync(Form("prov1", "package"), new Dictionary<string, string> { ["package"] = "premium" });
+        await browser.SubmitAsync(Form("package"), new Dictionary<string, string> { ["package"] = "premium" });
 
         browser.Document.QuerySelector(".notice")!.TextContent.Should()
             .Be("The package type of Jan Kowalski (prov1) is now Premium; the change is being provisioned.");
@@ -178,7 +206,8 @@ public sealed class UserStatusActionTests : IAsyncLifetime
         changed.Data.Should().Be("{\"package\":\"premium\",\"previous\":\"basic\"}");
         browser.Document.QuerySelector("tr[data-user-id='prov1'] td.status")!.TextContent.Should().Contain("In progress");
 
-        await browser.SubmitAsync(Form("pend1", "package"), new Dictionary<string, string> { ["package"] = "standard" });
+        await OpenActionAsync(browser, "pend1", "package");
+        await browser.SubmitAsync(Form("package"), new Dictionary<string, string> { ["package"] = "standard" });
         browser.Document.QuerySelector(".notice")!.TextContent.Should().Be("The package type of Jan Kowalski (pend1) is now Standard.");
         (await LoadAsync(pending.Id)).Should().Match<Subscriber>(s =>
             s.Package == SubscriberPackage.Standard && s.Status == SubscriberStatus.PendingEmailInput);
@@ -193,19 +222,21 @@ public sealed class UserStatusActionTests : IAsyncLifetime
         var browser = await hub.SignInAsync();
         await browser.OpenAsync(UsersPath(hub));
 
-        var copy = browser.Document.QuerySelector("tr[data-user-id='err1'] button.copy-error")!;
-        copy.HasAttribute("disabled").Should().BeFalse();
-        copy.GetAttribute("data-copy-text").Should().Be(
-            $"Error 7002: {ErrorCatalog.EmailInOtherOrganization.English}\n" +
-            $"Reference: {SubscriberDisplay.ReferenceOf(failed.Id)}\nTime: 2026-11-20T08:00:00.000Z");
-        var none = browser.Document.QuerySelector("tr[data-user-id='pend1'] .action-copy")!;
-        none.QuerySelector("button")!.HasAttribute("disabled").Should().BeTrue();
-        none.QuerySelector("button")!.HasAttribute("data-copy-text").Should().BeFalse();
-        none.QuerySelector(".why")!.TextContent.Should().Be("The user has no error.");
+        var expected = $"Error 7002: {ErrorCatalog.EmailInOtherOrganization.English}\n" +
+            $"Reference: {SubscriberDisplay.ReferenceOf(failed.Id)}\nTime: 2026-11-20T08:00:00.000Z";
+        var copy = browser.Document.QuerySelector(Item("err1", "error"))!;
+        copy.HasAttribute("aria-disabled").Should().BeFalse();
+        copy.GetAttribute("data-error-text").Should().Be(expected);
+        WhyDisabled(browser, "pend1", "error").Should().Be("The user has no error.");
+        browser.Document.QuerySelector(Item("pend1", "error"))!.HasAttribute("data-error-text").Should().BeFalse();
+
+        // Without JavaScript the item opens a page with the text to select.
+        await OpenActionAsync(browser, "err1", "error");
+        browser.Document.QuerySelector<AngleSharp.Html.Dom.IHtmlTextAreaElement>("#error-text")!.Value.Should().Be(expected);
 
         var polish = await hub.SignInAsync(language: "pl");
         await polish.OpenAsync(UsersPath(hub));
-        polish.Document.QuerySelector("tr[data-user-id='err1'] button.copy-error")!.GetAttribute("data-copy-text").Should()
+        polish.Document.QuerySelector(Item("err1", "error"))!.GetAttribute("data-error-text").Should()
             .StartWith($"Błąd 7002: {ErrorCatalog.EmailInOtherOrganization.Polish}\nNumer referencyjny: FT-");
     }
 
@@ -216,6 +247,7 @@ public sealed class UserStatusActionTests : IAsyncLifetime
         await AddAsync(hub, failed);
         var browser = await hub.SignInAsync();
         await browser.OpenAsync(UsersPath(hub));
+        await OpenActionAsync(browser, "err1", "package");
 
         // Another admin changes the package while this one has the page open (it showed Basic).
         await using (var db = hub.App.CreateDbContext())
@@ -225,9 +257,7 @@ public sealed class UserStatusActionTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        var form = browser.Document.QuerySelector<AngleSharp.Html.Dom.IHtmlFormElement>(Form("err1", "package"))!;
-        form.QuerySelector<AngleSharp.Html.Dom.IHtmlSelectElement>("select")!.Value = "standard";
-        await browser.SubmitAsync(Form("err1", "package"));
+        await browser.SubmitAsync(Form("package"), new Dictionary<string, string> { ["package"] = "standard" });
         browser.Document.QuerySelector(".notice")!.TextContent.Should()
             .Be("The package of Jan Kowalski (err1) was changed by someone else in the meantime (it is now Premium), " +
                 "so nothing was changed. Choose the package again.");
@@ -241,7 +271,8 @@ public sealed class UserStatusActionTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        await browser.SubmitAsync(Form("err1", "retry"), new Dictionary<string, string> { ["email"] = "x@work.example" });
+        await OpenActionAsync(browser, "err1", "retry");
+        await browser.SubmitAsync(Form("retry"), new Dictionary<string, string> { ["email"] = "x@work.example" });
         browser.Document.QuerySelector(".notice")!.TextContent.Should().Contain("x@work.example");
         var retried = await LoadAsync(failed.Id);
         retried.Status.Should().Be(SubscriberStatus.Provisioning);
@@ -259,13 +290,11 @@ public sealed class UserStatusActionTests : IAsyncLifetime
 
         foreach (var action in new[] { "retry", "delete", "package" })
         {
-            browser.Document.QuerySelector($"{Form("err1", action)} fieldset")!.HasAttribute("disabled").Should().BeTrue(action);
-            browser.Document.QuerySelector($"{Form("err1", action)} .why")!.TextContent.Should()
-                .Be("Read-only admins cannot change users.");
+            WhyDisabled(browser, "err1", action).Should().Be("Read-only admins cannot change users.", action);
         }
 
         // Copying changes nothing: a read-only admin may copy the error text.
-        browser.Document.QuerySelector("tr[data-user-id='err1'] button.copy-error")!.HasAttribute("disabled").Should().BeFalse();
+        browser.Document.QuerySelector(Item("err1", "error"))!.HasAttribute("aria-disabled").Should().BeFalse();
 
         foreach (var (action, values) in new[]
                  {
@@ -274,8 +303,10 @@ public sealed class UserStatusActionTests : IAsyncLifetime
                      ("package", new Dictionary<string, string> { ["package"] = "premium" }),
                  })
         {
-            await browser.OpenAsync(UsersPath(hub));
-            await browser.SubmitAsync(Form("err1", action), values);
+            await browser.OpenAsync($"{UsersPath(hub)}/{failed.Id}/{action}");
+            browser.Document.QuerySelector($"{Form(action)} fieldset")!.HasAttribute("disabled").Should().BeTrue(action);
+            browser.Document.QuerySelector($"{Form(action)} .why")!.TextContent.Should().Be("Read-only admins cannot change users.");
+            await browser.SubmitAsync(Form(action), values);
             browser.Status.Should().Be(HttpStatusCode.Forbidden, action);
         }
 
@@ -293,15 +324,29 @@ public sealed class UserStatusActionTests : IAsyncLifetime
         await AddAsync(hub, Failed(P, "mine", Start), foreign);
         var browser = await hub.SignInAsync();
 
+        foreach (var action in new[] { "retry", "delete", "package", "error" })
+        {
+            await browser.OpenAsync($"{UsersPath(hub)}/{foreign.Id}/{action}");
+            browser.Status.Should().Be(HttpStatusCode.NotFound, action);
+            await browser.OpenAsync($"/partner/templates/{other.Template.Id}/users/{foreign.Id}/{action}");
+            browser.Status.Should().Be(HttpStatusCode.NotFound, action);
+        }
+
         foreach (var action in new[] { "retry", "delete", "package" })
         {
+            // The own row's form, pointed at the other partner's subscriber: its token is valid, the row is not ours.
             await browser.OpenAsync(UsersPath(hub));
-            await browser.SubmitAsync(Form("mine", action), new Dictionary<string, string>
+            await OpenActionAsync(browser, "mine", action);
+            browser.Document.QuerySelector(Form(action))!.SetAttribute("action", $"{UsersPath(hub)}/{foreign.Id}/{action}");
+            await browser.SubmitAsync(Form(action), new Dictionary<string, string>
             {
-                ["subscriberId"] = foreign.Id.ToString(), ["email"] = "a@work.example", ["package"] = "premium",
+                ["email"] = "a@work.example", ["package"] = "premium",
             });
             browser.Status.Should().Be(HttpStatusCode.NotFound, action);
         }
+
+        await browser.OpenAsync($"{UsersPath(hub)}/{Guid.NewGuid()}/unknown");
+        browser.Status.Should().Be(HttpStatusCode.NotFound);
 
         (await LoadAsync(foreign.Id)).Status.Should().Be(SubscriberStatus.Error);
     }

@@ -44,13 +44,20 @@ public sealed class UserStatusPageTests : IAsyncLifetime
             .And.Contain("pending_email_input");
         StatusOf(browser, "err1").Should().Contain("Błąd").And.Contain("error");
         StatusOf(browser, "prog1").Should().Contain("W toku").And.Contain("provisioning");
-        browser.Document.QuerySelector("tr[data-user-id='err1'] td.error")!.TextContent.Should()
+        browser.Document.QuerySelector("tr[data-user-id='err1'] + tr.extra dd.error")!.TextContent.Should()
             .Contain("7002").And.Contain(ErrorCatalog.EmailInOtherOrganization.Polish);
         browser.Document.QuerySelector("tr[data-user-id='prov1'] td.package")!.TextContent.Should().Be("Basic");
         browser.Text.Should().Contain("Dodatkowe opcje widoku").And.Contain("Wyklucz użytkowników z aprowizacją")
-            .And.Contain("Eksportuj").And.Contain("Ponów próbę aktywacji").And.Contain("Onboard")
+            .And.Contain("Eksportuj").And.Contain("Ponów próbę aktywacji")
             .And.Contain("Usuń użytkownika").And.Contain("Zmień typ pakietu").And.Contain("Kopiuj tekst błędu");
         browser.Document.QuerySelector("script[data-copied]")!.GetAttribute("data-copied").Should().Be("Skopiowano");
+        browser.Document.QuerySelector("tr[data-user-id='err1'] .menu-button")!.GetAttribute("aria-label").Should()
+            .Be("Akcje dla: Ewa Zielińska (err1)");
+
+        await browser.OpenAsync(browser.Document.QuerySelector("tr[data-user-id='err1'] [data-action=retry]")!.GetAttribute("href")!);
+        browser.Document.QuerySelector("#action-title")!.TextContent.Should().Be("Ponów próbę aktywacji");
+        browser.Document.QuerySelector("label[for=retry-email]")!.TextContent.Should().Be("Adres e-mail (traktowany jako zaufany)");
+        browser.Document.QuerySelector("form.action-retry button[type=submit]")!.TextContent.Should().Be("Onboard");
     }
 
     [Fact]
@@ -71,9 +78,9 @@ public sealed class UserStatusPageTests : IAsyncLifetime
         StatusOf(browser, "pend2").Should().Contain("Pending requirement: email verification");
         StatusOf(browser, "err1").Should().Contain("Error");
         StatusOf(browser, "prog1").Should().Contain("In progress");
-        browser.Document.QuerySelector("tr[data-user-id='err1'] td.error")!.TextContent.Should()
+        browser.Document.QuerySelector("tr[data-user-id='err1'] + tr.extra dd.error")!.TextContent.Should()
             .Contain(ErrorCatalog.EmailInOtherOrganization.English);
-        browser.Document.QuerySelector("tr[data-user-id='prog1'] td.attempts")!.TextContent.Should()
+        browser.Document.QuerySelector("tr[data-user-id='prog1'] + tr.extra dd.attempts")!.TextContent.Should()
             .Be("0 / " + Start.AddHours(4).ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture));
         browser.Text.Should().Contain("Additional view options").And.Contain("Exclude provisioned users").And.Contain("Export")
             .And.Contain("Retry Activation").And.Contain("Delete User").And.Contain("Change Package Type").And.Contain("Copy Error Text");
@@ -150,7 +157,9 @@ public sealed class UserStatusPageTests : IAsyncLifetime
 
         await ApplyFiltersAsync(browser, new Dictionary<string, string?> { ["status"] = "", ["exclude"] = "true" });
         ShownUserIds(browser).Should().BeEquivalentTo("pend1", "err1", "err2", "prog1");
-        browser.Document.QuerySelector<AngleSharp.Html.Dom.IHtmlInputElement>("#exclude")!.IsChecked.Should().BeTrue();
+        var exclude = browser.Document.QuerySelector<AngleSharp.Html.Dom.IHtmlInputElement>("#exclude")!;
+        exclude.IsChecked.Should().BeTrue();
+        exclude.GetAttribute("role").Should().Be("switch");
         await ApplyFiltersAsync(browser, new Dictionary<string, string?> { ["status"] = "provisioned" });
         ShownUserIds(browser).Should().BeEmpty("provisioned users are excluded");
         await ApplyFiltersAsync(browser, new Dictionary<string, string?> { ["exclude"] = null });
@@ -231,7 +240,8 @@ public sealed class UserStatusPageTests : IAsyncLifetime
         row.QuerySelector("td.name")!.TextContent.Should().Be("<script>alert(1)</script> <img src=x onerror=alert(2)>");
         row.QuerySelectorAll("script, img").Should().BeEmpty();
         browser.Document.QuerySelectorAll("script").Should().OnlyContain(s => s.HasAttribute("src"));
-        row.QuerySelector("p.confirm-text")!.TextContent.Should().Contain("<script>alert(1)</script>");
+        row.QuerySelector(".menu-button")!.GetAttribute("aria-label").Should().Contain("<script>alert(1)</script>");
+        browser.Document.QuerySelector("tr[data-user-id='xss'] + tr.extra")!.QuerySelectorAll("script, img").Should().BeEmpty();
     }
 }
 

@@ -10,9 +10,9 @@ internal static class UserStatusSeed
     public static readonly DateTime Start = new(2026, 11, 20, 8, 0, 0, DateTimeKind.Utc);
 
     public static Subscriber Pending(TestPartner owner, string userId, DateTime at, string first = "Jan",
-        string last = "Kowalski", string? email = null) =>
+        string last = "Kowalski", string? email = null, string enterprise = "sp+g1") =>
         Subscriber.Intake(new Subscriber.IntakeDetails(owner.Partner.Id, owner.Template.Id, owner.Template.ProvisioningId,
-            userId, "sp+g1", first, last, SubscriberPackage.Basic, email, false, "100", null, null, null, null,
+            userId, enterprise, first, last, SubscriberPackage.Basic, email, false, "100", null, null, null, null,
             SubscriberSource.FlowThrough), Actors.BroadWorks, at);
 
     public static Subscriber InProgress(TestPartner owner, string userId, DateTime at, string first = "Jan",
@@ -82,5 +82,5 @@ internal static class UserStatusSeed
     }
 
     public static List<string> ShownUserIds(PortalBrowser browser) =>
-        [.. browser.Document.QuerySelectorAll("#users tbody tr").Select(r => r.GetAttribute("data-user-id")!)];
+        [.. browser.Document.QuerySelectorAll("#users tbody tr[data-user-id]").Select(r => r.GetAttribute("data-user-id")!)];
 }
