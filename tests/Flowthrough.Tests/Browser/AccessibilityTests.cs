@@ -138,9 +138,10 @@ public sealed class AccessibilityTests
         var listed = PageCatalog.FromReadme().Select(e => e.Shape).ToHashSet(StringComparer.Ordinal);
 
         served.Should().NotBeEmpty();
-        served.Except(listed).Except(PageCatalog.NotPages.Keys)
+        served.Where(shape => !PageCatalog.NotPages.ContainsKey(shape) && !listed.Any(l => PageCatalog.Covers(shape, l)))
             .Should().BeEmpty("every page the app serves is in the README's Pages table (or named in PageCatalog.NotPages)");
-        listed.Except(served).Should().BeEmpty("every page the README lists is served");
+        listed.Where(l => !served.Any(shape => PageCatalog.Covers(shape, l)))
+            .Should().BeEmpty("every page the README lists is served");
     }
 
     /// <summary>Runs axe on a page, remembers which README entries were checked, and collects blocking violations.</summary>

@@ -52,6 +52,18 @@ internal static partial class PageCatalog
         return entries;
     }
 
+    /// <summary>
+    /// Whether a listed path is an instance of a served route shape: segment by segment, a route parameter ("{}")
+    /// matches any segment (e.g. the row action "retry"), a literal only itself.
+    /// </summary>
+    public static bool Covers(string servedShape, string listedShape)
+    {
+        var served = servedShape.Split('/');
+        var listed = listedShape.Split('/');
+        return served.Length == listed.Length
+            && served.Zip(listed).All(pair => pair.First == "{}" || string.Equals(pair.First, pair.Second, StringComparison.Ordinal));
+    }
+
     /// <summary>Every Razor page route the running app answers, placeholders reduced to "{}".</summary>
     public static IReadOnlySet<string> ServedPageShapes(IServiceProvider services) =>
         services.GetRequiredService<EndpointDataSource>().Endpoints
