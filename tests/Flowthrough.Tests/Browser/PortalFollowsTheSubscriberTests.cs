@@ -43,19 +43,19 @@ public sealed class PortalFollowsTheSubscriberTests
         try
         {
             await page.GotoAsync(stage.ShareLink);
-            await PortalScreens.CaptureAsync(page, $"portal-signin-{language}");
+            await PageScreens.CaptureAsync(page, $"portal-signin-{language}");
             await ActivationStage.SignInAsync(page);
             await Expect(page.Locator("h1")).ToHaveTextAsync(texts.EmailTitle);
-            await PortalScreens.CaptureAsync(page, $"portal-email-{language}");
+            await PageScreens.CaptureAsync(page, $"portal-email-{language}");
             await ActivationStage.EnterEmailAsync(page, email);
             await Expect(page.Locator("h1")).ToHaveTextAsync(texts.CodeTitle);
-            await PortalScreens.CaptureAsync(page, $"portal-code-{language}");
+            await PageScreens.CaptureAsync(page, $"portal-code-{language}");
 
             // On the phone: the link from the mail, in a browser that shares nothing with the computer's.
             await phonePage.GotoAsync(stage.LinkIn(await stage.MailToAsync(email)));
             var confirm = phonePage.GetByRole(AriaRole.Button, new() { Name = texts.LinkButton });
             await Expect(confirm).ToBeVisibleAsync();
-            await PortalScreens.CaptureAsync(phonePage, $"portal-link-{language}");
+            await PageScreens.CaptureAsync(phonePage, $"portal-link-{language}");
             var confirmed = Stopwatch.StartNew();
             await confirm.ClickAsync();
             await Expect(phonePage.Locator("p.success")).ToHaveTextAsync(texts.LinkVerified);
@@ -65,11 +65,11 @@ public sealed class PortalFollowsTheSubscriberTests
             confirmed.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(3), "the code page follows the status every 1.5 s");
             await Expect(page.Locator("h1.success")).ToHaveTextAsync(texts.DoneTitle, new() { Timeout = 15_000 });
             await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", language);
-            await PortalScreens.CaptureAsync(page, $"portal-success-{language}");
+            await PageScreens.CaptureAsync(page, $"portal-success-{language}");
 
-            await PortalScreens.CaptureAsync(phonePage, $"portal-link-confirmed-{language}");
+            await PageScreens.CaptureAsync(phonePage, $"portal-link-confirmed-{language}");
             await phonePage.GotoAsync(stage.LinkIn(await stage.MailToAsync(email)));
-            await PortalScreens.CaptureAsync(phonePage, $"portal-link-used-{language}");
+            await PageScreens.CaptureAsync(phonePage, $"portal-link-used-{language}");
         }
         catch
         {

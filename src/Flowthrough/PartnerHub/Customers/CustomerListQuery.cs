@@ -1,9 +1,28 @@
 using System.Text;
 using System.Text.Json;
+using Flowthrough.Data;
 using Flowthrough.Provisioning;
+using Flowthrough.Subscribers;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Flowthrough.PartnerHub.Customers;
+
+/// <summary>One organisation on the Customers page, with its template and first administrator.</summary>
+public sealed record CustomerRow(
+    Guid Id,
+    string Name,
+    string SpEnterpriseId,
+    Guid TemplateId,
+    string? TemplateName,
+    DateTime Created,
+    Guid? FirstAdminId,
+    string? FirstAdminUserId,
+    string? FirstAdminName,
+    bool FirstAdminProvisioned);
+
+/// <summary>How many of an enterprise's users are in one status.</summary>
+public sealed record EnterpriseStatusCount(string SpEnterpriseId, SubscriberStatus Status, int Count);
 
 /// <summary>
 /// The Customers page's search and keyset paging over one partner's organisations, in name order. Every query is
@@ -60,6 +79,42 @@ public sealed class CustomerListQuery
     }
 
 #pragma warning restore CA1304, CA1309, CA1311, CA1862
+
+    /// <summary>
+    /// The rows of <paramref name="organizations"/> in name order (reversed when walking back), each with its template
+    /// and first administrator joined (left joins on primary keys, so a page is one query).
+    /// </summary>
+    public static IQueryable<CustomerRow> Page(FlowthroughDbContext db, IQueryable<CustomerOrganization> organizations,
+        Guid partnerId, bool reverse)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var joined =
+            from o in organizations
+            join t in db.Templates.AsNoTracking().Where(t => t.PartnerId == partnerId) on o.TemplateId equals t.Id into ts
+            from t in ts.DefaultIfEmpty()
+            join s in db.Subscribers.AsNoTracking().Where(s => s.PartnerId == partnerId)
+                on o.FirstUserSubscriberId equals (Guid?)s.Id into ss
+            from s in ss.DefaultIfEmpty()
+            select new { Organization = o, Template = t, Admin = s };
+        // Name order; spEnterpriseId (unique per partner) breaks ties, so the order is total and the cursor exact.
+        var ordered = reverse
+            ? joined.OrderByDescending(x => x.Organization.Name).ThenByDescending(x => x.Organization.SpEnterpriseId)
+            : joined.OrderBy(x => x.Organization.Name).ThenBy(x => x.Organization.SpEnterpriseId);
+        return ordered.Select(x => new CustomerRow(x.Organization.Id, x.Organization.Name, x.Organization.SpEnterpriseId,
+            x.Organization.TemplateId, x.Template == null ? null : x.Template.Name, x.Organization.Created,
+            x.Admin == null ? null : x.Admin.Id, x.Admin == null ? null : x.Admin.UserId,
+            x.Admin == null ? null : x.Admin.FirstName + " " + x.Admin.LastName, x.Organization.FirstUserProvisioned));
+    }
+
+    /// <summary>
+    /// The users of a page's enterprises per status: one grouped read of the (PartnerId, SpEnterpriseId, Status) index,
+    /// never a query per organisation. An organisation's users are the partner's subscribers of its enterprise.
+    /// </summary>
+    public static IQueryable<EnterpriseStatusCount> UsersPerStatus(IQueryable<Subscriber> subscribers, Guid partnerId,
+        IReadOnlyCollection<string> enterprises) =>
+        subscribers.Where(s => s.PartnerId == partnerId && enterprises.Contains(s.SpEnterpriseId))
+            .GroupBy(s => new { s.SpEnterpriseId, s.Status })
+            .Select(g => new EnterpriseStatusCount(g.Key.SpEnterpriseId, g.Key.Status, g.Count()));
 
     /// <summary>The page's link to another position with the search kept.</summary>
     public string Link(string? after = null, string? before = null)

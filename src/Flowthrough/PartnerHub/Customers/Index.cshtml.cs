@@ -12,18 +12,6 @@ namespace Flowthrough.PartnerHub.Customers;
 /// </summary>
 public sealed class IndexModel(FlowthroughDbContext db) : PageModel
 {
-    public sealed record Row(
-        Guid Id,
-        string Name,
-        string SpEnterpriseId,
-        Guid TemplateId,
-        string? TemplateName,
-        DateTime Created,
-        Guid? FirstAdminId,
-        string? FirstAdminUserId,
-        string? FirstAdminName,
-        bool FirstAdminProvisioned);
-
     /// <summary>The status words of User Status, each with the statuses it covers.</summary>
     public static readonly IReadOnlyList<(string Word, string CssClass, SubscriberStatus[] Statuses)> StatusWords =
     [
@@ -36,7 +24,7 @@ public sealed class IndexModel(FlowthroughDbContext db) : PageModel
 
     public CustomerListQuery Filter { get; private set; } = new();
 
-    public IReadOnlyList<Row> Rows { get; private set; } = [];
+    public IReadOnlyList<CustomerRow> Rows { get; private set; } = [];
 
     /// <summary>spEnterpriseId → status → users; an organisation's users are the partner's subscribers of its enterprise.</summary>
     public IReadOnlyDictionary<string, Dictionary<SubscriberStatus, int>> Users { get; private set; } =
@@ -47,13 +35,13 @@ public sealed class IndexModel(FlowthroughDbContext db) : PageModel
     public string? PreviousCursor { get; private set; }
 
     /// <summary>User Status of the organisation's template, narrowed to this customer.</summary>
-    public static string UserStatusLink(Row row)
+    public static string UserStatusLink(CustomerRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
         return $"/partner/templates/{row.TemplateId}/users?customer={row.Id}";
     }
 
-    public int UsersOf(Row row, SubscriberStatus[] statuses)
+    public int UsersOf(CustomerRow row, SubscriberStatus[] statuses)
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(statuses);
@@ -76,24 +64,8 @@ public sealed class IndexModel(FlowthroughDbContext db) : PageModel
             organizations = CustomerListQuery.Past(organizations, cursor, reverse);
         }
 
-        var joined =
-            from o in organizations
-            join t in db.Templates.AsNoTracking().Where(t => t.PartnerId == partnerId) on o.TemplateId equals t.Id into ts
-            from t in ts.DefaultIfEmpty()
-            join s in db.Subscribers.AsNoTracking().Where(s => s.PartnerId == partnerId)
-                on o.FirstUserSubscriberId equals (Guid?)s.Id into ss
-            from s in ss.DefaultIfEmpty()
-            select new { Organization = o, Template = t, Admin = s };
-        // Name order; spEnterpriseId (unique per partner) breaks ties, so the order is total and the cursor exact.
-        var ordered = reverse
-            ? joined.OrderByDescending(x => x.Organization.Name).ThenByDescending(x => x.Organization.SpEnterpriseId)
-            : joined.OrderBy(x => x.Organization.Name).ThenBy(x => x.Organization.SpEnterpriseId);
-        var page = await ordered.Take(CustomerListQuery.PageSize + 1)
-            .Select(x => new Row(x.Organization.Id, x.Organization.Name, x.Organization.SpEnterpriseId,
-                x.Organization.TemplateId, x.Template == null ? null : x.Template.Name, x.Organization.Created,
-                x.Admin == null ? null : x.Admin.Id, x.Admin == null ? null : x.Admin.UserId,
-                x.Admin == null ? null : x.Admin.FirstName + " " + x.Admin.LastName, x.Organization.FirstUserProvisioned))
-            .ToListAsync(cancel);
+        var page = await CustomerListQuery.Page(db, organizations, partnerId, reverse)
+            .Take(CustomerListQuery.PageSize + 1).ToListAsync(cancel);
 
         // One row past the page says whether there is more in the direction walked.
         var more = page.Count > CustomerListQuery.PageSize;
@@ -113,10 +85,12 @@ public sealed class IndexModel(FlowthroughDbContext db) : PageModel
         }
 
         var enterprises = Rows.Select(r => r.SpEnterpriseId).ToList();
-        var counts = await db.Subscribers.AsNoTracking()
-            .Where(s => s.PartnerId == partnerId && enterprises.Contains(s.SpEnterpriseId))
-            .GroupBy(s => new { s.SpEnterpriseId, s.Status })
-            .Select(g => new { g.Key.SpEnterpriseId, g.Key.Status, Count = g.Count() })
+        if (enterprises.Count == 0)
+        {
+            return;
+        }
+
+        var counts = await CustomerListQuery.UsersPerStatus(db.Subscribers.AsNoTracking(), partnerId, enterprises)
             .ToListAsync(cancel);
         Users = counts.GroupBy(c => c.SpEnterpriseId)
             .ToDictionary(g => g.Key, g => g.ToDictionary(c => c.Status, c => c.Count));

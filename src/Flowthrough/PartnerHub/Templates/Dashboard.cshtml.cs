@@ -80,21 +80,11 @@ public sealed class DashboardModel(FlowthroughDbContext db, TimeProvider time) :
         var cancel = HttpContext.RequestAborted;
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var since = today.AddDays(1 - Days).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        // Grouped in the database: the (PartnerId, TemplateId, Status, LastStatusChange) range of the last 30 days.
-        var days = await db.Subscribers.AsNoTracking()
-            .Where(s => s.PartnerId == partnerId && s.TemplateId == id && s.Status == SubscriberStatus.Provisioned
-                && s.LastStatusChange >= since)
-            .GroupBy(s => s.LastStatusChange.Date)
-            .Select(g => new { g.Key, Count = g.Count() })
-            .ToListAsync(cancel);
+        var days = await ProvisionedPerDay(db.Subscribers.AsNoTracking(), partnerId, id, since).ToListAsync(cancel);
         PerDay = [.. Enumerable.Range(0, Days).Select(i => today.AddDays(i + 1 - Days))
-            .Select(d => new Day(d, days.Where(x => DateOnly.FromDateTime(x.Key) == d).Sum(x => x.Count)))];
+            .Select(d => new Day(d, days.Where(x => DateOnly.FromDateTime(x.Date) == d).Sum(x => x.Count)))];
 
-        var errors = await db.Subscribers.AsNoTracking()
-            .Where(s => s.PartnerId == partnerId && s.TemplateId == id && s.Status == SubscriberStatus.Error)
-            .GroupBy(s => s.ErrorCode)
-            .Select(g => new { Code = g.Key, Count = g.Count() })
-            .ToListAsync(cancel);
+        var errors = await ErrorsByCode(db.Subscribers.AsNoTracking(), partnerId, id).ToListAsync(cancel);
         Errors = [.. errors.OrderByDescending(e => e.Count).ThenBy(e => e.Code)
             .Select(e => new ErrorGroup(e.Code, e.Count, e.Code is { } code ? ErrorCatalog.Find(code) : null))];
 
@@ -120,6 +110,27 @@ public sealed class DashboardModel(FlowthroughDbContext db, TimeProvider time) :
             .Select(s => new Stuck(s.Id, s.UserId, s.Status, s.LastStatusChange)).ToListAsync(HttpContext.RequestAborted);
         return Page();
     }
+
+    public sealed record DayCount(DateTime Date, int Count);
+
+    public sealed record CodeCount(int? Code, int Count);
+
+    /// <summary>
+    /// Users of the template who reached Provisioned since <paramref name="since"/>, per UTC day, grouped in the
+    /// database over the (PartnerId, TemplateId, Status, LastStatusChange) range.
+    /// </summary>
+    public static IQueryable<DayCount> ProvisionedPerDay(IQueryable<Subscriber> subscribers, Guid partnerId, Guid templateId,
+        DateTime since) =>
+        subscribers.Where(s => s.PartnerId == partnerId && s.TemplateId == templateId
+                && s.Status == SubscriberStatus.Provisioned && s.LastStatusChange >= since)
+            .GroupBy(s => s.LastStatusChange.Date)
+            .Select(g => new DayCount(g.Key, g.Count()));
+
+    /// <summary>The template's users in Error per error code, grouped in the database over the (PartnerId, TemplateId, Status, …) range.</summary>
+    public static IQueryable<CodeCount> ErrorsByCode(IQueryable<Subscriber> subscribers, Guid partnerId, Guid templateId) =>
+        subscribers.Where(s => s.PartnerId == partnerId && s.TemplateId == templateId && s.Status == SubscriberStatus.Error)
+            .GroupBy(s => s.ErrorCode)
+            .Select(g => new CodeCount(g.Key, g.Count()));
 
     /// <summary>
     /// The funnel from today's status counts: a user counts for every stage they have passed. Trusted users skip the

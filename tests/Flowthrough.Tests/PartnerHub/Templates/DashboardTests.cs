@@ -6,6 +6,15 @@ namespace Flowthrough.Tests.PartnerHub.Templates;
 
 public sealed class DashboardTests
 {
+    /// <summary>A subscriber of the hub's template, as the API takes it in (trusted when it has an email).</summary>
+    private static Subscriber Intake(HubFixture hub, string id, DateTime at, string? email)
+    {
+        var template = hub.Partner.Template;
+        return Subscriber.Intake(new Subscriber.IntakeDetails(hub.Partner.Partner.Id, template.Id, template.ProvisioningId,
+            id, "sp+g", "A", "B", SubscriberPackage.Basic, email, email is not null, "1", null, null, null, null,
+            SubscriberSource.Api), Actors.Api, at);
+    }
+
     [Fact]
     public async Task The_dashboard_shows_the_funnel_time_to_provisioned_and_who_is_stuck()
     {
@@ -14,9 +23,7 @@ public sealed class DashboardTests
         var template = hub.Partner.Template;
         await using (var db = hub.App.CreateDbContext())
         {
-            Subscriber Make(string id, DateTime at, string? email) => Subscriber.Intake(new Subscriber.IntakeDetails(
-                hub.Partner.Partner.Id, template.Id, template.ProvisioningId, id, "sp+g", "A", "B", SubscriberPackage.Basic,
-                email, email is not null, "1", null, null, null, null, SubscriberSource.Api), Actors.Api, at);
+            Subscriber Make(string id, DateTime at, string? email) => Intake(hub, id, at, email);
             for (var i = 0; i < 4; i++)
             {
                 var done = Make($"done{i}", now.AddHours(-5), $"d{i}@x.example");
@@ -51,9 +58,7 @@ public sealed class DashboardTests
         var template = hub.Partner.Template;
         await using (var db = hub.App.CreateDbContext())
         {
-            Subscriber Make(string id, DateTime at, string? email) => Subscriber.Intake(new Subscriber.IntakeDetails(
-                hub.Partner.Partner.Id, template.Id, template.ProvisioningId, id, "sp+g", "A", "B", SubscriberPackage.Basic,
-                email, email is not null, "1", null, null, null, null, SubscriberSource.Api), Actors.Api, at);
+            Subscriber Make(string id, DateTime at, string? email) => Intake(hub, id, at, email);
             Subscriber Provisioned(string id, DateTime at)
             {
                 var done = Make(id, at.AddMinutes(-5), $"{id}@x.example");
