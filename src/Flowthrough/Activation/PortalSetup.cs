@@ -47,6 +47,17 @@ public static class PortalSetup
                 context.Response.Redirect(slug is null ? "/" : $"/activate/{Uri.EscapeDataString(slug)}");
                 return Task.CompletedTask;
             };
+            // The code and progress pages poll their status while they are open; that is not the subscriber's
+            // activity, so it must not keep an idle sign-in alive past Portal:IdleTimeout.
+            o.Events.OnCheckSlidingExpiration = context =>
+            {
+                if (string.Equals(context.Request.Query["handler"], "Status", StringComparison.OrdinalIgnoreCase))
+                {
+                    context.ShouldRenew = false;
+                }
+
+                return Task.CompletedTask;
+            };
         });
         services.AddOptions<CookieAuthenticationOptions>(Scheme)
             .Configure<IOptions<PortalOptions>>((cookie, portal) => cookie.ExpireTimeSpan = portal.Value.IdleTimeout);

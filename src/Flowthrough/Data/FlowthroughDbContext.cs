@@ -114,6 +114,8 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
             e.Property(o => o.SpEnterpriseId).HasMaxLength(300);
             e.Property(o => o.Name).HasMaxLength(300);
             e.HasIndex(o => new { o.PartnerId, o.SpEnterpriseId }).IsUnique();
+            // Partner Hub's Customers page lists a partner's organisations by name, a keyset page at a time.
+            e.HasIndex(o => new { o.PartnerId, o.Name, o.SpEnterpriseId });
         });
 
         modelBuilder.Entity<Person>(e =>
@@ -165,6 +167,10 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
             e.HasIndex(s => new { s.PartnerId, s.TemplateId, s.NormalizedEmail });
             e.HasIndex(s => new { s.PartnerId, s.TemplateId, s.LastName });
             e.HasIndex(s => new { s.PartnerId, s.TemplateId, s.FirstName });
+            // Customers counts a page of organisations' users by status in one grouped read of this index alone.
+            e.HasIndex(s => new { s.PartnerId, s.SpEnterpriseId, s.Status });
+            // A template's dashboard: users stuck in the pending statuses, provisioned per day, errors by code.
+            e.HasIndex(s => new { s.PartnerId, s.TemplateId, s.Status, s.LastStatusChange });
             e.HasIndex(s => s.PersonId);
             e.HasIndex(s => new { s.OrganizationId, s.BlockedReason });
             // Without this partial index the claim walks the primary key and slows as work completes (DESIGN §7).

@@ -37,7 +37,7 @@ public static class PartnerHubSetup
         {
             o.Conventions.AuthorizeFolder("/PartnerHub", Policy);
             o.Conventions.AllowAnonymousToPage("/PartnerHub/SignIn");
-            // Customers → Onboarding templates reaches the same list as Settings → BroadWorks Calling.
+            // Customers → Customer templates reaches the same list as Settings → BroadWorks Calling (kept for old links).
             o.Conventions.AddPageRoute("/PartnerHub/Templates/Index", "/partner/customers/templates");
             // One form creates and edits a template.
             o.Conventions.AddPageRoute("/PartnerHub/Templates/Edit", "/partner/templates/new");

@@ -19,6 +19,9 @@ public sealed record ErrorDefinition(
 {
     public string Describe(string? language) => IsPolish(language) ? Polish : English;
 
+    /// <summary>What fixes the error, in the reader's language.</summary>
+    public string Remedy(string? language) => IsPolish(language) ? RemediationPolish : Remediation;
+
     /// <summary>The description followed by the trace reference that finds the logged failure.</summary>
     public string DescribeWithReference(string? language, string reference) =>
         $"{Describe(language)} {(IsPolish(language) ? "Numer referencyjny" : "Reference")}: {reference}";

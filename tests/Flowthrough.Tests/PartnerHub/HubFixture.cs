@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Flowthrough.Partners;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -25,7 +26,8 @@ public sealed class HubFixture : IAsyncDisposable
 
     public PartnerAdmin ReadOnlyAdmin { get; }
 
-    public static async Task<HubFixture> StartAsync(IDictionary<string, string?>? settings = null, bool fakeTime = false)
+    public static async Task<HubFixture> StartAsync(IDictionary<string, string?>? settings = null, bool fakeTime = false,
+        Action<IServiceCollection>? configureServices = null)
     {
         var overrides = new Dictionary<string, string?> { ["LoginThrottle:FailureDelay"] = "00:00:00" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -33,7 +35,7 @@ public sealed class HubFixture : IAsyncDisposable
             overrides[key] = value;
         }
 
-        var app = await FlowthroughApplication.CreateAsync(overrides, fakeTime);
+        var app = await FlowthroughApplication.CreateAsync(overrides, fakeTime, configureServices);
         var partner = await app.CreatePartnerAsync();
         var admin = await AddAdminAsync(app, partner, PartnerAdminRole.FullAdmin);
         var readOnly = await AddAdminAsync(app, partner, PartnerAdminRole.ReadOnly);

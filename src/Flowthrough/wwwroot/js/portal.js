@@ -21,18 +21,27 @@
     tick();
   }
 
-  // The progress page follows the status and reloads when it changes.
-  var progress = document.getElementById('progress');
-  if (progress) {
-    var shown = progress.getAttribute('data-status');
+  // The code page and the progress page follow the subscriber's status and reload when it changes: the link is
+  // usually confirmed on another device (the mail is read on the phone), and the engine finishes on its own.
+  // The status answer is small JSON (the status the page already shows); polling does not extend the sign-in.
+  // The page is fetched again with a GET, never reloaded: a page answered to a POST (a wrong code) must not resubmit.
+  var follow = document.getElementById('follow') || document.getElementById('progress');
+  if (follow && window.fetch) {
+    var shown = follow.getAttribute('data-status');
+    var every = 1500;
+    var again = function () { window.location.replace(window.location.pathname); };
     var poll = function () {
       fetch(window.location.pathname + '?handler=Status', { headers: { 'Accept': 'application/json' }, credentials: 'same-origin' })
-        .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (s) {
-          if (s && s.status !== shown) { window.location.reload(); } else { setTimeout(poll, 2000); }
+        .then(function (r) {
+          // Signed out meanwhile (idle timeout, deleted): the reload shows the sign-in page.
+          if (r.redirected) { again(); return null; }
+          return r.ok ? r.json() : Promise.reject(r.status);
         })
-        .catch(function () { setTimeout(poll, 5000); });
+        .then(function (s) {
+          if (s && s.status !== shown) { again(); } else if (s) { setTimeout(poll, every); }
+        })
+        .catch(function () { setTimeout(poll, every * 3); });
     };
-    setTimeout(poll, 1500);
+    setTimeout(poll, every);
   }
 })();

@@ -363,6 +363,8 @@ namespace Flowthrough.Data.Migrations.Postgres
                     b.HasIndex("PartnerId", "SpEnterpriseId")
                         .IsUnique();
 
+                    b.HasIndex("PartnerId", "Name", "SpEnterpriseId");
+
                     b.ToTable("Organizations");
                 });
 
@@ -636,6 +638,8 @@ namespace Flowthrough.Data.Migrations.Postgres
 
                     b.HasIndex("PartnerId", "SpEnterpriseId", "Seq");
 
+                    b.HasIndex("PartnerId", "SpEnterpriseId", "Status");
+
                     b.HasIndex("PartnerId", "Status", "Seq");
 
                     b.HasIndex("PartnerId", "TemplateId", "FirstName");
@@ -649,6 +653,8 @@ namespace Flowthrough.Data.Migrations.Postgres
                     b.HasIndex("PartnerId", "TemplateId", "UserId");
 
                     b.HasIndex("PartnerId", "TemplateId", "LastStatusChange", "Seq");
+
+                    b.HasIndex("PartnerId", "TemplateId", "Status", "LastStatusChange");
 
                     b.ToTable("Subscribers");
                 });

@@ -354,6 +354,8 @@ namespace Flowthrough.Data.Migrations.Sqlite
                     b.HasIndex("PartnerId", "SpEnterpriseId")
                         .IsUnique();
 
+                    b.HasIndex("PartnerId", "Name", "SpEnterpriseId");
+
                     b.ToTable("Organizations");
                 });
 
@@ -623,6 +625,8 @@ namespace Flowthrough.Data.Migrations.Sqlite
 
                     b.HasIndex("PartnerId", "SpEnterpriseId", "Seq");
 
+                    b.HasIndex("PartnerId", "SpEnterpriseId", "Status");
+
                     b.HasIndex("PartnerId", "Status", "Seq");
 
                     b.HasIndex("PartnerId", "TemplateId", "FirstName");
@@ -636,6 +640,8 @@ namespace Flowthrough.Data.Migrations.Sqlite
                     b.HasIndex("PartnerId", "TemplateId", "UserId");
 
                     b.HasIndex("PartnerId", "TemplateId", "LastStatusChange", "Seq");
+
+                    b.HasIndex("PartnerId", "TemplateId", "Status", "LastStatusChange");
 
                     b.ToTable("Subscribers");
                 });
