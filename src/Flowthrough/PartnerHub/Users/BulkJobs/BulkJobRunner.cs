@@ -51,9 +51,10 @@ public sealed partial class BulkJobRunner(
             await WorkAsync(db, scope.ServiceProvider.GetRequiredService<SubscriberOperations>(), job, maxChunks,
                 cancellationToken);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            // The node is stopping: the chunk in hand was rolled back; the next worker takes the job at once.
+            // The node is stopping (whatever the provider threw on the way out): the chunk in hand was rolled back,
+            // and the job is given back so the next worker, here or on another node, takes it at once.
             await ReleaseAsync(job.Id, attempts: null, CancellationToken.None);
             throw;
         }
