@@ -18,38 +18,11 @@ public sealed partial class BulkJobWorkers(
     TimeProvider time,
     ILogger<BulkJobWorkers> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (options.Value.Workers == 0)
-        {
-            return;
-        }
-
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (await runner.RunNextAsync(stoppingToken))
-                {
-                    continue;
-                }
-
-                await signal.WaitAsync(options.Value.PollInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                // The loop outlives any one failure (a database restart, say); the next poll tries again.
-                LogLoopFailed(logger, exception);
-                await Task.Delay(options.Value.PollInterval, time, stoppingToken).ContinueWith(_ => { },
-                    TaskScheduler.Default);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.Workers == 0
+            ? Task.CompletedTask
+            : signal.RunLoopAsync(token => runner.RunNextAsync(token), options.Value.PollInterval, time,
+                exception => LogLoopFailed(logger, exception), stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The bulk job loop failed; it will poll again")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception);
