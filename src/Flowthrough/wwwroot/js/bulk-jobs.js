@@ -26,6 +26,13 @@
       }
     }
 
+    // The job's own row in the list of recent jobs.
+    const row = document.querySelector(`#recent-jobs tr[data-job-id="${panel.dataset.jobId}"]`);
+    if (row) {
+      row.cells[2].textContent = p.statusText;
+      row.cells[3].textContent = p.progressText;
+    }
+
     if (status.textContent !== p.statusText) {
       status.textContent = p.statusText;
       status.className = `job-status job-${p.status.toLowerCase()}`;

@@ -72,6 +72,7 @@ public sealed class JobModel(FlowthroughDbContext db, BulkJobSignal signal, Time
             skippedText = SkippedText,
             failedText = FailedText,
             percentText = Percent(Job),
+            progressText = text["Col_ProgressValue", Job.Processed, Job.Total].Value,
         });
     }
 
