@@ -24,6 +24,9 @@ public sealed class FlowthroughApplication : WebApplicationFactory<Program>
 
     private readonly Action<IServiceCollection>? configureServices;
 
+    /// <summary>False once <see cref="RestartAsync"/> handed the database to the next app.</summary>
+    private bool ownsDatabase = true;
+
     private FlowthroughApplication(TestDatabase database, Dictionary<string, string?> settings, FakeTimeProvider? time,
         Action<IServiceCollection>? configureServices)
     {
@@ -93,6 +96,23 @@ public sealed class FlowthroughApplication : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>
+    /// Stops this app (its workers stop as on a node's shutdown) and starts a new one on the same database, with the
+    /// same settings and <paramref name="overrides"/>: what a restart or a second node sees. The new app owns the database.
+    /// </summary>
+    public async Task<FlowthroughApplication> RestartAsync(IDictionary<string, string?>? overrides = null)
+    {
+        ownsDatabase = false;
+        await base.DisposeAsync();
+        var next = new Dictionary<string, string?>(settings);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            next[key] = value;
+        }
+
+        return new FlowthroughApplication(Database, next, Time, configureServices);
+    }
+
     public FlowthroughDbContext CreateDbContext() => Database.CreateContext();
 
     public T Service<T>()
@@ -154,6 +174,11 @@ public sealed class FlowthroughApplication : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (!ownsDatabase)
+        {
+            return;
+        }
+
         await Database.DisposeAsync();
         if (Directory.Exists(MailDirectory))
         {

@@ -31,6 +31,7 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
     public DbSet<AdminAuditEvent> AdminAuditEvents => Set<AdminAuditEvent>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<TemplateStatusCount> TemplateStatusCounts => Set<TemplateStatusCount>();
+    public DbSet<PartnerHub.Users.BulkJobs.BulkJob> BulkJobs => Set<PartnerHub.Users.BulkJobs.BulkJob>();
 
     /// <summary>Data-protection keys (cookies, antiforgery) shared by every node.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -216,6 +217,7 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
         });
 
         modelBuilder.Entity<TemplateStatusCount>(e => e.HasKey(c => new { c.TemplateId, c.Status }));
+        modelBuilder.ApplyConfiguration(new PartnerHub.Users.BulkJobs.BulkJobConfiguration());
 
         modelBuilder.Entity<Security.LoginFailure>(e =>
         {

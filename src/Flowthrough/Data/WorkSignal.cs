@@ -31,6 +31,40 @@ public abstract class WorkSignal : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
     }
 
+    /// <summary>
+    /// A background worker's loop: runs <paramref name="work"/> again at once while it finds something to do, else
+    /// waits for a notification or the poll. A failure (a database restart, say) is reported to
+    /// <paramref name="onFailure"/> and the loop polls again; it ends when <paramref name="stoppingToken"/> stops.
+    /// </summary>
+    public async Task RunLoopAsync(Func<CancellationToken, Task<bool>> work, TimeSpan pollInterval, TimeProvider time,
+        Action<Exception> onFailure, CancellationToken stoppingToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(onFailure);
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await work(stoppingToken))
+                {
+                    continue;
+                }
+
+                await WaitAsync(pollInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                onFailure(exception);
+                await Task.Delay(pollInterval, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
     public void Dispose()
     {
         pending.Dispose();

@@ -14,6 +14,10 @@ public sealed class EngineOptions
     public int BatchSize { get; set; } = 100;
 
     /// <summary>Attempts before a transient failure becomes an error.</summary>
+    /// <summary>Rows of a bulk job applied and committed per transaction (with the job's progress).</summary>
+    [Range(1, 5000)]
+    public int BulkJobChunkSize { get; set; } = 500;
+
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 8;
 

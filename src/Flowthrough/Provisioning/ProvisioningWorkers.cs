@@ -14,33 +14,10 @@ public sealed partial class ProvisioningWorkers(
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, options.Value.Workers).Select(_ => RunLoopAsync(stoppingToken)));
 
-    private async Task RunLoopAsync(CancellationToken stoppingToken)
-    {
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (await engine.ProcessBatchAsync(stoppingToken) > 0)
-                {
-                    continue;
-                }
-
-                await signal.WaitAsync(options.Value.PollInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                // The loop outlives any one failure (a database restart, say); the next poll tries again.
-                LogLoopFailed(logger, exception);
-                await Task.Delay(options.Value.PollInterval, time, stoppingToken).ContinueWith(_ => { },
-                    TaskScheduler.Default);
-            }
-        }
-    }
+    // The loop outlives any one failure (a database restart, say); the next poll tries again.
+    private Task RunLoopAsync(CancellationToken stoppingToken) =>
+        signal.RunLoopAsync(async token => await engine.ProcessBatchAsync(token) > 0, options.Value.PollInterval, time,
+            exception => LogLoopFailed(logger, exception), stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The provisioning loop failed; it will poll again")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception);

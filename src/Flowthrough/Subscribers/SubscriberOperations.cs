@@ -375,7 +375,10 @@ public sealed partial class SubscriberOperations(
     {
         var now = Now;
         var ids = subscribers.Select(s => s.Id).ToList();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // A bulk job runs each chunk in its own transaction (with its progress): the removal joins it then.
+        await using var transaction = db.Database.CurrentTransaction is null
+            ? await db.Database.BeginTransactionAsync(cancellationToken)
+            : null;
         foreach (var subscriber in subscribers)
         {
             subscriber.RecordRemoval(actor, now);
@@ -392,7 +395,10 @@ public sealed partial class SubscriberOperations(
                 .SetProperty(m => m.Text, "")
                 .SetProperty(m => m.LastError, "The subscriber was deleted before the message was sent."),
                 cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
     }
 
     /// <summary>The subscriber's "Try again" in the portal, limited per day; back to email entry when the email was the problem.</summary>

@@ -1,4 +1,5 @@
 using Flowthrough.Data;
+using Flowthrough.PartnerHub.Users.BulkJobs;
 using Flowthrough.Subscribers;
 using Flowthrough.Templates;
 using Microsoft.AspNetCore.Mvc;
@@ -12,11 +13,12 @@ namespace Flowthrough.PartnerHub.Users;
 /// Bulk actions on the User Status view: Retry Activation, Change Package Type or Delete User, on the selected rows or
 /// on every row matching the filter, through the same subscriber operations as the single-row actions. Retry follows
 /// the single-row rule: an email the admin types (one per row, or CSV lines userId,email), else only an email that is
-/// already verified or trusted. The GET asks for confirmation with the count; the POST works through the rows in
-/// chunks and reports what succeeded and what was skipped, and why.
+/// already verified or trusted. The GET asks for confirmation with the count. The POST works through a small selection
+/// at once and reports what succeeded and what was skipped, and why; every row matching the filter, or a large
+/// selection, becomes a background job (<see cref="BulkJob"/>) whose page shows its progress and the same report.
 /// </summary>
 public sealed class BulkModel(FlowthroughDbContext db, SubscriberOperations operations, TimeProvider time,
-    IStringLocalizer<BulkText> text) : PageModel
+    BulkJobSignal jobSignal, IStringLocalizer<BulkText> text) : PageModel
 {
     /// <summary>Up to this many selected rows get their own email field in the Retry dialog.</summary>
     public const int MaxEmailFields = 100;
@@ -47,7 +49,7 @@ public sealed class BulkModel(FlowthroughDbContext db, SubscriberOperations oper
 
     public string? Problem { get; private set; }
 
-    public Report? Result { get; private set; }
+    public BulkReport? Result { get; private set; }
 
     /// <summary>Retry Activation: an email typed per selected row (subscriber id → email).</summary>
     [BindProperty]
@@ -59,8 +61,6 @@ public sealed class BulkModel(FlowthroughDbContext db, SubscriberOperations oper
 
     /// <summary>The selected rows shown in the Retry dialog, each with its own email field.</summary>
     public IReadOnlyList<UserStatusRow> RetryRows { get; private set; } = [];
-
-    public sealed record Report(int Succeeded, IReadOnlyList<(string Reason, int Count, IReadOnlyList<string> Examples)> Skipped);
 
     public bool AllMatching => Scope == "all";
 
@@ -107,126 +107,63 @@ public sealed class BulkModel(FlowthroughDbContext db, SubscriberOperations oper
             return Page();
         }
 
-        var skipped = new Dictionary<string, List<string>>();
-        void Skip(string reason, string userId)
-        {
-            if (!skipped.TryGetValue(reason, out var list))
-            {
-                skipped[reason] = list = [];
-            }
-
-            list.Add(userId);
-        }
-
         var csv = RetryEmailList.Parse(EmailCsv);
-        foreach (var (line, raw) in csv.Invalid)
-        {
-            Skip(text["Skip_CsvLine", line], raw);
-        }
-
-        var unmatchedCsv = new HashSet<string>(csv.ByUserId.Keys, StringComparer.Ordinal);
+        var targets = AllMatching ? BulkTargets.AllMatchingFilter(Filter) : BulkTargets.Selected(Ids);
+        targets.Emails = Emails.Where(e => !string.IsNullOrWhiteSpace(e.Value)).ToDictionary(e => e.Key, e => e.Value!.Trim());
+        targets.CsvEmails = new Dictionary<string, string>(csv.ByUserId, StringComparer.Ordinal);
+        _ = BulkActionNames.TryParse(BulkAction, out var action);
         _ = WireValues.TryParsePackage(PackageName ?? "", out var package);
-        var actor = User.Actor();
-        var succeeded = 0;
+        var now = time.GetUtcNow().UtcDateTime;
+        var typedEmails = targets.Emails.Count + targets.CsvEmails.Count;
+        if (AllMatching || targets.Ids!.Count > BulkTargets.MaxInRequest)
+        {
+            // Too many rows for one request: a background job, whose page shows its progress and its report.
+            var job = await BulkJobCommands.StartAsync(db, User.PartnerId(), Template.Id, User.AdminId(), action,
+                package, targets, csv, now, HttpContext.RequestAborted);
+            AdminAudit.Record(db, User, BulkJobAudit.Started, BulkJobAudit.Target(Template.Id), now, new
+            {
+                job = job.Id,
+                action = BulkAction,
+                scope = AllMatching ? "all" : "selected",
+                package = action == BulkJobs.BulkAction.Package ? package.ToWire() : null,
+                typedEmails,
+                total = job.Total,
+            });
+            await db.SaveChangesAsync(HttpContext.RequestAborted);
+            jobSignal.Notify();
+            return RedirectToPage("/PartnerHub/Users/BulkJobs/Job", new { id = Template.Id, jobId = job.Id });
+        }
+
+        var report = new BulkReport();
+        var rows = targets.Query(db.Subscribers, User.PartnerId(), Template.Id);
+        await BulkActionRun.ReportCsvAsync(rows, csv, report, HttpContext.RequestAborted);
+        var run = new BulkActionRun(action, package, targets, User.Actor(), report);
         long lastSeq = 0;
-        while (true)
+        while (await BulkActionRun.NextChunkAsync(rows, lastSeq, long.MaxValue, Chunk, HttpContext.RequestAborted)
+               is { Count: > 0 } chunk)
         {
-            // Keyset chunks over the targets: a delete or a change never shifts the next chunk.
-            var chunk = await Targets().AsNoTracking().Where(s => s.Seq > lastSeq).OrderBy(s => s.Seq).Take(Chunk)
-                .Select(s => new { s.Id, s.Seq, s.UserId }).ToListAsync(HttpContext.RequestAborted);
-            if (chunk.Count == 0)
-            {
-                break;
-            }
-
+            await run.ApplyAsync(operations, chunk, HttpContext.RequestAborted);
             lastSeq = chunk[^1].Seq;
-            IReadOnlyList<BulkRowOutcome> outcomes;
-            switch (BulkAction)
-            {
-                case Retry:
-                    var emails = new Dictionary<Guid, string?>();
-                    foreach (var row in chunk)
-                    {
-                        var typed = Emails.GetValueOrDefault(row.Id)?.Trim();
-                        if (string.IsNullOrEmpty(typed) && csv.ByUserId.TryGetValue(row.UserId, out var fromCsv))
-                        {
-                            typed = fromCsv;
-                        }
-
-                        unmatchedCsv.Remove(row.UserId);
-                        if (!string.IsNullOrEmpty(typed) && !SubscriberValidation.IsEmail(typed))
-                        {
-                            Skip(text["Skip_InvalidEmail"], row.UserId);
-                            continue;
-                        }
-
-                        emails[row.Id] = string.IsNullOrEmpty(typed) ? null : typed;
-                    }
-
-                    outcomes = await operations.RetryActivationManyAsync(emails, actor, HttpContext.RequestAborted);
-                    break;
-                case Package:
-                    outcomes = await operations.ChangePackageManyAsync([.. chunk.Select(r => r.Id)], package, actor,
-                        HttpContext.RequestAborted);
-                    break;
-                default:
-                    outcomes = await operations.RemoveManyAsync([.. chunk.Select(r => r.Id)], actor, HttpContext.RequestAborted);
-                    break;
-            }
-
-            foreach (var outcome in outcomes)
-            {
-                switch (outcome.Kind)
-                {
-                    case OutcomeKind.Done:
-                        succeeded++;
-                        break;
-                    case OutcomeKind.Unchanged:
-                        Skip(text["Skip_SamePackage"], outcome.UserId);
-                        break;
-                    case OutcomeKind.EmailNotTrusted:
-                        Skip(text["Skip_Unverified"], outcome.UserId);
-                        break;
-                    case OutcomeKind.NotAllowed:
-                        Skip(text["Skip_Status", outcome.Status.ToWire()], outcome.UserId);
-                        break;
-                    default:
-                        Skip(text["Skip_Conflict"], outcome.UserId);
-                        break;
-                }
-            }
         }
 
-        foreach (var userId in unmatchedCsv)
+        AdminAudit.Record(db, User, BulkJobAudit.Finished(action), BulkJobAudit.Target(Template.Id), now, new
         {
-            Skip(text["Skip_NotTargeted"], userId);
-        }
-
-        AdminAudit.Record(db, User, $"bulk_{BulkAction}", $"template:{Template.Id}", time.GetUtcNow().UtcDateTime, new
-        {
-            scope = AllMatching ? "all" : "selected",
-            package = BulkAction == Package ? package.ToWire() : null,
-            typedEmails = BulkAction == Retry ? Emails.Count(e => !string.IsNullOrWhiteSpace(e.Value)) + csv.ByUserId.Count : 0,
-            succeeded,
-            skipped = skipped.Values.Sum(v => v.Count),
+            scope = "selected",
+            package = action == BulkJobs.BulkAction.Package ? package.ToWire() : null,
+            typedEmails,
+            succeeded = report.Succeeded,
+            skipped = report.Skipped,
+            failed = report.Failed,
         });
         await db.SaveChangesAsync(HttpContext.RequestAborted);
-        Result = new Report(succeeded, [.. skipped.Select(s => (s.Key, s.Value.Count, (IReadOnlyList<string>)[.. s.Value.Take(20)]))]);
+        Result = report;
         return Page();
     }
 
     /// <summary>The selected rows of this template, or every row the filter matches.</summary>
-    private IQueryable<Subscriber> Targets()
-    {
-        var partnerId = User.PartnerId();
-        if (AllMatching)
-        {
-            return Filter.Filter(db.Subscribers, partnerId, Template.Id);
-        }
-
-        var ids = Ids.Distinct().ToList();
-        return db.Subscribers.Where(s => s.PartnerId == partnerId && s.TemplateId == Template.Id && ids.Contains(s.Id));
-    }
+    private IQueryable<Subscriber> Targets() =>
+        (AllMatching ? BulkTargets.AllMatchingFilter(Filter) : BulkTargets.Selected(Ids))
+        .Query(db.Subscribers, User.PartnerId(), Template.Id);
 
     private async Task<IActionResult?> LoadAsync(Guid id)
     {

@@ -39,6 +39,11 @@ public sealed class UserStatusBulkTests : IAsyncLifetime
         browser.Document.QuerySelector("#confirm-text")!.TextContent.Should().Contain("all 4 user(s)");
         browser.Document.QuerySelector("#retry-explain")!.TextContent.Should().Contain("already verified or trusted");
         await browser.SubmitAsync("main form[method=post]");
+        // Every row matching the filter is a background job; its page ends in the report.
+        var jobPage = browser.Path;
+        jobPage.Should().Contain("/users/jobs/");
+        await BulkJobs.BulkJobTestData.DrainAsync(hub.App);
+        await browser.OpenAsync(jobPage);
 
         browser.Document.QuerySelector("#succeeded")!.TextContent.Should().Be("Succeeded: 2");
         browser.Document.QuerySelector("#skipped")!.TextContent.Should().Be("Skipped: 2");
