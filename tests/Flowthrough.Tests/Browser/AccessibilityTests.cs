@@ -88,6 +88,13 @@ public sealed class AccessibilityTests
                 await checker.CheckAsync(page, entry.Path, "");
             }
 
+            // A bulk job's page: the confirmation above, confirmed (no workers run here, so the job waits, queued).
+            var bulk = listed.Single(e => e.Path.Contains("/users/bulk?", StringComparison.Ordinal));
+            await page.GotoAsync(Url(bulk.Path));
+            await page.ClickAsync("main form[method=post] button[type=submit]");
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/users/jobs/"));
+            await checker.CheckAsync(page, "/partner/templates/{template}/users/jobs/{job}", "started from the confirmation");
+
             // The portal: sign-in, a failed sign-in, the email step, the code step, the link page, provisioned.
             await portal.SendFromBroadWorksAsync(partner, PortalFixture.Lukasz);
             var slug = "/activate/{slug}";
