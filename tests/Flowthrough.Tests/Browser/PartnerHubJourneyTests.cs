@@ -185,8 +185,22 @@ public sealed class PartnerHubJourneyTests
             retried!.Email.Should().Be(email);
             retried.EmailTrusted.Should().BeTrue();
             await Chromium.ScreenshotAsync(page, Shot("retry-in-progress"));
+
+            // The page follows the row by itself, keeping what the admin has on screen: a checked row, the scroll
+            // position, and an open menu (the counts change under it; the rows wait until it closes).
+            await Row(page, "pend").GetByRole(AriaRole.Checkbox).CheckAsync();
+            await page.Mouse.WheelAsync(0, 150);
+            await Expect(page.Locator("#count-progress strong")).ToHaveTextAsync("1");
+            var scrolled = await page.EvaluateAsync<double>("window.scrollY");
+            scrolled.Should().BePositive();
+            menu = await OpenMenuAsync(page, t, "err-copy", "Zofia Wójcik (err-copy)");
             gate.Open();
+            await Expect(page.Locator("#count-progress strong")).ToHaveTextAsync("0", new() { Timeout = 20_000 });
+            await Expect(menu).ToBeVisibleAsync();
+            await page.Keyboard.PressAsync("Escape");
             await Expect(Row(page, "err-retry").Locator("td.status")).ToContainTextAsync(t.Provisioned, new() { Timeout = 20_000 });
+            await Expect(Row(page, "pend").GetByRole(AriaRole.Checkbox)).ToBeCheckedAsync();
+            (await page.EvaluateAsync<double>("window.scrollY")).Should().Be(scrolled);
             (await LoadAsync(app, toRetry.Id))!.Status.Should().Be(SubscriberStatus.Provisioned);
             await Chromium.ScreenshotAsync(page, Shot("retry-provisioned"));
 
