@@ -406,7 +406,8 @@
   }
 
   function poll() {
-    if (document.hidden || busy()) { schedule(); return; }
+    // An open menu or pop-up still gets fresh counts; only the rows wait for it to close.
+    if (document.hidden || loading) { schedule(); return; }
     var url = currentUrl + (currentUrl.indexOf('?') < 0 ? '?' : '&') + 'handler=Live';
     fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
       .then(function (response) { return response.ok ? response.json() : null; })
