@@ -176,6 +176,8 @@ public sealed class BulkModel(FlowthroughDbContext db, SubscriberOperations oper
         }
 
         Template = template;
+        // The customer filter names an organisation; the job keeps its spEnterpriseId, resolved here under this partner.
+        await Filter.ResolveCustomerAsync(db, partnerId, HttpContext.RequestAborted);
         if (BulkAction is not (Retry or Package or Delete))
         {
             Problem = text["Problem_NoAction"];

@@ -75,9 +75,12 @@ public sealed partial class UserStatusQuery
     /// </summary>
     public Guid? Customer { get; set; }
 
-    /// <summary>The chosen customer's spEnterpriseId once resolved; null while unresolved or unknown.</summary>
+    /// <summary>
+    /// The chosen customer's spEnterpriseId once resolved; null while unresolved or unknown. Never bound from a request,
+    /// but kept when a bulk job stores the filter as JSON, so the job matches what the admin saw.
+    /// </summary>
     [BindNever]
-    public string? CustomerEnterpriseId { get; private set; }
+    public string? CustomerEnterpriseId { get; set; }
 
     /// <summary>Cursor: the page starts after this row (Next).</summary>
     public string? After { get; set; }
