@@ -9,4 +9,7 @@ public sealed class BroadWorksCluster
     public required string XsiActionsUrl { get; set; }
     public string? AuthServiceUrl { get; set; }
     public bool DirectAuth { get; set; }
+
+    /// <summary>Switched off by an admin: every template on it takes no new users (see Templates/TemplateAvailability).</summary>
+    public bool Disabled { get; set; }
 }

@@ -51,4 +51,7 @@ public sealed class OnboardingTemplate
     public string? PasswordResetUrl { get; set; }
     public string DefaultLanguage { get; set; } = "en";
     public DateTime Created { get; set; }
+
+    /// <summary>Switched off by an admin: takes no new users (see <see cref="TemplateAvailability"/>), keeps its data.</summary>
+    public bool Disabled { get; set; }
 }
