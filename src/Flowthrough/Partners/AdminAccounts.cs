@@ -162,8 +162,9 @@ public sealed class AdminAccounts(
         var token = Secrets.NewToken();
         var link = new Uri($"{app.Value.BaseUrl}/partner/set-password/{token}");
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Only the newest link works: the earlier ones of this admin go.
-        await db.AdminInvitations.Where(i => i.AdminId == admin.Id).ExecuteDeleteAsync(cancellationToken);
+        // Only the newest link works: the earlier ones of this admin expire now (and say so when opened).
+        await db.AdminInvitations.Where(i => i.AdminId == admin.Id && i.UsedAt == null && i.ExpiresAt > now)
+            .ExecuteUpdateAsync(u => u.SetProperty(i => i.ExpiresAt, now), cancellationToken);
         var invitation = new AdminInvitation
         {
             AdminId = admin.Id,

@@ -36,9 +36,9 @@ public sealed class SetPasswordModel(AdminAccounts accounts, IStringLocalizer<Ad
     public async Task<IActionResult> OnPostAsync(string token)
     {
         Protect();
-        var password = Password;
+        var (password, repeat) = (Password, Repeat);
         Password = Repeat = null;
-        if (password != Repeat && password is not null)
+        if (password != repeat && password is not null)
         {
             var (state, admin) = await accounts.CheckLinkAsync(token, HttpContext.RequestAborted);
             (State, Email) = (state, admin?.Email);
@@ -73,10 +73,9 @@ public sealed class SetPasswordModel(AdminAccounts accounts, IStringLocalizer<Ad
         return LocalRedirect("/partner/settings");
     }
 
-    /// <summary>The token is in the address: keep it out of caches and out of the Referer of any link followed from here.</summary>
-    private void Protect()
-    {
-        Response.Headers.CacheControl = "no-store";
-        Response.Headers["Referrer-Policy"] = "no-referrer";
-    }
+    /// <summary>
+    /// The token is in the address: keep it out of the Referer of any link followed from here. (The form's
+    /// antiforgery token already makes the page no-store.)
+    /// </summary>
+    private void Protect() => Response.Headers["Referrer-Policy"] = "no-referrer";
 }
