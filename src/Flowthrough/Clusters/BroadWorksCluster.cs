@@ -1,7 +1,9 @@
+using Flowthrough.Templates;
+
 namespace Flowthrough.Clusters;
 
 /// <summary>One BroadWorks XSP farm; the portal checks subscriber passwords against its Xsi-Actions URL.</summary>
-public sealed class BroadWorksCluster
+public sealed class BroadWorksCluster : ISwitchable
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid PartnerId { get; set; }

@@ -15,7 +15,7 @@ public enum AuthenticationMode
 }
 
 /// <summary>A partner's onboarding ("customer") template: how subscribers arriving through it are provisioned.</summary>
-public sealed class OnboardingTemplate
+public sealed class OnboardingTemplate : ISwitchable
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid PartnerId { get; set; }

@@ -344,4 +344,22 @@ public sealed partial class AdminsTests : IAsyncLifetime
         await using var db = hub.App.CreateDbContext();
         (await db.PartnerAdmins.CountAsync(a => a.PartnerId == partnerId && a.Role == PartnerAdminRole.FullAdmin)).Should().Be(1);
     }
+
+    [Fact]
+    public async Task The_administrators_pages_need_a_sign_in_and_another_partners_admin_is_404()
+    {
+        var anonymous = Anonymous();
+        foreach (var path in new[] { "/partner/admins", $"/partner/admins/{hub.Admin.Id}/remove" })
+        {
+            await anonymous.OpenAsync(path);
+            anonymous.Path.Should().Be("/partner/signin", path);
+        }
+
+        var other = await hub.App.CreatePartnerAsync();
+        var stranger = await HubFixture.AddAdminAsync(hub.App, other, PartnerAdminRole.FullAdmin);
+        var browser = await OpenAdminsAsync();
+        browser.Html().Should().NotContain(stranger.Email);
+        await browser.OpenAsync($"/partner/admins/{stranger.Id}/remove");
+        browser.Status.Should().Be(HttpStatusCode.NotFound);
+    }
 }
