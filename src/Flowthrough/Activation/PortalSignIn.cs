@@ -16,6 +16,9 @@ public enum SignInOutcome
     Unavailable,
     LockedOut,
     NotEnabled,
+
+    /// <summary>The template or its cluster is disabled: no sign-ins (TemplateAvailability).</summary>
+    Disabled,
 }
 
 public sealed record SignInResult(SignInOutcome Outcome, Subscriber? Subscriber = null, TimeSpan? RetryAfter = null);
@@ -36,6 +39,11 @@ public sealed class PortalSignIn(
         string? remoteAddress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(template);
+        if (await TemplateAvailability.OfAsync(db, template, cancellationToken) != Availability.Open)
+        {
+            return new SignInResult(SignInOutcome.Disabled);
+        }
+
         userId = userId.Trim();
         var userKey = $"portal-user:{template.PartnerId}:{userId.ToLowerInvariant()}";
         var addressKey = $"portal-ip:{remoteAddress}";

@@ -173,6 +173,12 @@ public static class BridgeApi
                 $"Flow-through provisioning is switched off on the template '{template.Name}'."));
         }
 
+        if (await TemplateAvailability.OfAsync(db, template, context.RequestAborted) != Availability.Open)
+        {
+            return (null, ApiProblem.Create(context, ErrorCatalog.TemplateDisabled,
+                $"The onboarding template '{template.Name}' is disabled: it takes no new users."));
+        }
+
         return (template, null);
     }
 

@@ -23,4 +23,21 @@ public static class DbErrors
             _ => false,
         };
     }
+
+    /// <summary>
+    /// PostgreSQL refused a serializable transaction because a concurrent one read what it wrote (40001): repeat it.
+    /// SQLite never answers this: its write lock already serialises writers.
+    /// </summary>
+    public static bool IsSerializationFailure(this Exception exception)
+    {
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -29,6 +29,7 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
     public DbSet<EmailVerification> EmailVerifications => Set<EmailVerification>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<AdminAuditEvent> AdminAuditEvents => Set<AdminAuditEvent>();
+    public DbSet<AdminInvitation> AdminInvitations => Set<AdminInvitation>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<TemplateStatusCount> TemplateStatusCounts => Set<TemplateStatusCount>();
     public DbSet<PartnerHub.Users.BulkJobs.BulkJob> BulkJobs => Set<PartnerHub.Users.BulkJobs.BulkJob>();
@@ -62,13 +63,29 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
 
-        modelBuilder.Entity<Partner>(e => e.Property(p => p.Name).HasMaxLength(200));
+        modelBuilder.Entity<Partner>(e =>
+        {
+            e.Property(p => p.Name).HasMaxLength(200);
+            // create-partner refuses a duplicate name; the index settles two racing ones.
+            e.HasIndex(p => p.Name).IsUnique();
+        });
 
         modelBuilder.Entity<PartnerAdmin>(e =>
         {
             e.Property(a => a.Email).HasMaxLength(254);
             e.HasIndex(a => a.Email).IsUnique();
             e.HasOne<Partner>().WithMany().HasForeignKey(a => a.PartnerId);
+            e.Property(a => a.PasswordHash).HasMaxLength(200);
+            e.Ignore(a => a.IsPending);
+        });
+
+        modelBuilder.Entity<AdminInvitation>(e =>
+        {
+            e.Property(i => i.TokenHash).HasMaxLength(64);
+            e.HasIndex(i => i.TokenHash).IsUnique();
+            e.HasIndex(i => i.AdminId);
+            // Removing an admin takes their open links with them.
+            e.HasOne<PartnerAdmin>().WithMany().HasForeignKey(i => i.AdminId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<ApiToken>(e =>

@@ -67,6 +67,23 @@ public static class EmailTemplates
             RenderText(texts, greeting, layout, content.Link));
     }
 
+    /// <summary>
+    /// A partner admin's invitation to Partner Hub in <paramref name="language"/> (Polish or English), with the
+    /// set-password link and how long it works.
+    /// </summary>
+    public static RenderedEmail RenderAdminInvitation(string language, string partnerName, Uri link, TimeSpan lifetime)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        var resolved = Recognise(language) ?? English;
+        var texts = resolved == Polish ? Texts.Pl : Texts.En;
+        var days = Math.Max(1, (int)Math.Round(lifetime.TotalDays));
+        var layout = new Layout(texts.InviteSubject, [texts.InviteIntro(partnerName.Trim()), texts.InviteExpiry(days)], null,
+            texts.InviteLinkLead, texts.InviteButton, texts.InviteIgnore);
+        return new RenderedEmail(resolved, layout.Subject,
+            RenderHtml(resolved, texts, texts.InviteGreeting, layout, link),
+            RenderText(texts, texts.InviteGreeting, layout, link));
+    }
+
     private static string? Recognise(string? language)
     {
         var value = language?.Trim();
@@ -185,7 +202,14 @@ public static class EmailTemplates
         string ReminderIntro,
         string ReminderLinkLead,
         string ReminderButton,
-        string ReminderIgnore)
+        string ReminderIgnore,
+        string InviteGreeting,
+        string InviteSubject,
+        Func<string, string> InviteIntro,
+        Func<int, string> InviteExpiry,
+        string InviteLinkLead,
+        string InviteButton,
+        string InviteIgnore)
     {
         public static readonly Texts En = new(
             Greeting: name => $"Hello {name},",
@@ -208,7 +232,14 @@ public static class EmailTemplates
             ReminderIntro: "The activation of your account is not finished yet.",
             ReminderLinkLead: "Return to the activation portal to continue:",
             ReminderButton: "Continue activation",
-            ReminderIgnore: "If you have already finished, you can ignore this message.");
+            ReminderIgnore: "If you have already finished, you can ignore this message.",
+            InviteGreeting: "Hello,",
+            InviteSubject: "Your Partner Hub administrator account",
+            InviteIntro: partner => $"You have been invited to administer {partner} in Partner Hub.",
+            InviteExpiry: days => days == 1 ? "The link works once, for 1 day." : $"The link works once, for {days} days.",
+            InviteLinkLead: "Choose your password to finish setting up your account:",
+            InviteButton: "Set password",
+            InviteIgnore: "If you did not expect this invitation, you can ignore this message.");
 
         public static readonly Texts Pl = new(
             Greeting: name => $"Witaj, {name}!",
@@ -231,6 +262,13 @@ public static class EmailTemplates
             ReminderIntro: "Aktywacja Twojego konta nie została jeszcze zakończona.",
             ReminderLinkLead: "Wróć do portalu aktywacji, aby ją dokończyć:",
             ReminderButton: "Kontynuuj aktywację",
-            ReminderIgnore: "Jeśli aktywacja jest już zakończona, zignoruj tę wiadomość.");
+            ReminderIgnore: "Jeśli aktywacja jest już zakończona, zignoruj tę wiadomość.",
+            InviteGreeting: "Dzień dobry,",
+            InviteSubject: "Twoje konto administratora w Partner Hub",
+            InviteIntro: partner => $"Otrzymujesz zaproszenie do administrowania partnerem {partner} w Partner Hub.",
+            InviteExpiry: days => days == 1 ? "Łącze działa jednorazowo przez 1 dzień." : $"Łącze działa jednorazowo przez {days} dni.",
+            InviteLinkLead: "Ustaw hasło, aby dokończyć zakładanie konta:",
+            InviteButton: "Ustaw hasło",
+            InviteIgnore: "Jeśli nie spodziewasz się tego zaproszenia, zignoruj tę wiadomość.");
     }
 }

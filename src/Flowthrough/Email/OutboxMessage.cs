@@ -14,6 +14,9 @@ public enum EmailKind
     Verification,
     ConsentMove,
     Reminder,
+
+    /// <summary>A partner admin's invitation to Partner Hub, with a set-password link.</summary>
+    AdminInvitation,
 }
 
 /// <summary>

@@ -51,4 +51,29 @@ public static class OutboxWriter
         });
         return true;
     }
+
+    /// <summary>
+    /// Adds a partner admin's mail (an invitation) to <paramref name="db"/> without saving, like
+    /// <see cref="QueueAsync"/>: it belongs to no subscriber.
+    /// </summary>
+    public static void QueueAdminMail(this FlowthroughDbContext db, Guid partnerId, string to, RenderedEmail email,
+        string dedupeKey, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(email);
+        db.Outbox.Add(new OutboxMessage
+        {
+            PartnerId = partnerId,
+            To = to,
+            Kind = EmailKind.AdminInvitation,
+            Language = email.Language,
+            Subject = email.Subject,
+            Html = email.Html,
+            Text = email.Text,
+            Status = OutboxStatus.Queued,
+            Created = now,
+            NextAttemptAt = now,
+            DedupeKey = dedupeKey,
+        });
+    }
 }

@@ -1,6 +1,9 @@
 using System.Security.Claims;
+using Flowthrough.Data;
 using Flowthrough.Partners;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 
@@ -30,13 +33,18 @@ public static class PartnerHubSetup
             o.SlidingExpiration = true;
             o.LoginPath = "/partner/signin";
             o.AccessDeniedPath = "/partner/denied";
+            o.Events.OnValidatePrincipal = ValidateAdminAsync;
         });
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
+        services.AddScoped<AdminAccounts>();
+        services.AddScoped<Flowthrough.Templates.TemplateLifecycle>();
         services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.AddAuthenticationSchemes(Scheme)
             .RequireClaim(AdminClaim).RequireClaim(PartnerClaim));
         services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o =>
         {
             o.Conventions.AuthorizeFolder("/PartnerHub", Policy);
             o.Conventions.AllowAnonymousToPage("/PartnerHub/SignIn");
+            o.Conventions.AllowAnonymousToPage("/PartnerHub/Admins/SetPassword");
             // Customers → Customer templates reaches the same list as Settings → BroadWorks Calling (kept for old links).
             o.Conventions.AddPageRoute("/PartnerHub/Templates/Index", "/partner/customers/templates");
             // One form creates and edits a template.
@@ -45,6 +53,49 @@ public static class PartnerHubSetup
                 model => model.Filters.Add(new ReadOnlyAdminFilter()));
         });
         return services;
+    }
+
+    /// <summary>Signs <paramref name="admin"/> in to Partner Hub and records the sign-in.</summary>
+    public static async Task SignInAsync(HttpContext context, PartnerAdmin admin)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(admin);
+        await context.SignInAsync(Scheme, Principal(admin));
+        await context.RequestServices.GetRequiredService<AdminAccounts>()
+            .RecordSignInAsync(admin.Id, context.RequestAborted);
+    }
+
+    private static ClaimsPrincipal Principal(PartnerAdmin admin) => new(new ClaimsIdentity(
+    [
+        new Claim(ClaimTypes.Name, admin.Email),
+        new Claim(AdminClaim, admin.Id.ToString()),
+        new Claim(PartnerClaim, admin.PartnerId.ToString()),
+        new Claim(RoleClaim, admin.Role.ToString()),
+    ], Scheme, ClaimTypes.Name, RoleClaim));
+
+    /// <summary>
+    /// Every request re-reads the admin: a removed admin is signed out at once, and a role change applies at the
+    /// next click, not when the cookie expires hours later.
+    /// </summary>
+    private static async Task ValidateAdminAsync(CookieValidatePrincipalContext context)
+    {
+        if (!Guid.TryParse(context.Principal?.FindFirstValue(AdminClaim), out var adminId))
+        {
+            return;
+        }
+
+        var db = context.HttpContext.RequestServices.GetRequiredService<FlowthroughDbContext>();
+        var admin = await db.PartnerAdmins.AsNoTracking().FirstOrDefaultAsync(a => a.Id == adminId, context.HttpContext.RequestAborted);
+        if (admin is null || admin.IsPending)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(Scheme);
+        }
+        else if (context.Principal!.FindFirstValue(RoleClaim) != admin.Role.ToString())
+        {
+            context.ReplacePrincipal(Principal(admin));
+            context.ShouldRenew = true;
+        }
     }
 
     public static Guid PartnerId(this ClaimsPrincipal user) =>

@@ -1,18 +1,14 @@
 using System.Globalization;
-using System.Security.Claims;
-using Flowthrough.Data;
 using Flowthrough.Partners;
 using Flowthrough.Security;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
 namespace Flowthrough.PartnerHub;
 
-public sealed class SignInModel(FlowthroughDbContext db, LoginThrottle throttle, IStringLocalizer<HubText> text) : PageModel
+public sealed class SignInModel(AdminAccounts accounts, LoginThrottle throttle, IStringLocalizer<HubText> text) : PageModel
 {
     [BindProperty]
     public string? Email { get; set; }
@@ -41,11 +37,8 @@ public sealed class SignInModel(FlowthroughDbContext db, LoginThrottle throttle,
             return Page();
         }
 
-        var admin = await db.PartnerAdmins.AsNoTracking().FirstOrDefaultAsync(a => a.Email == email, HttpContext.RequestAborted);
-        var hasher = new PasswordHasher<PartnerAdmin>();
-        var verified = admin is not null
-            && hasher.VerifyHashedPassword(admin, admin.PasswordHash, Password) != PasswordVerificationResult.Failed;
-        if (!verified)
+        var admin = await accounts.VerifyAsync(email, Password, HttpContext.RequestAborted);
+        if (admin is null)
         {
             await throttle.RecordFailureAsync(key, HttpContext.RequestAborted);
             await throttle.DelayFailureAsync(HttpContext.RequestAborted);
@@ -55,14 +48,7 @@ public sealed class SignInModel(FlowthroughDbContext db, LoginThrottle throttle,
         }
 
         await throttle.ResetAsync(key, HttpContext.RequestAborted);
-        var identity = new ClaimsIdentity(
-        [
-            new Claim(ClaimTypes.Name, admin!.Email),
-            new Claim(PartnerHubSetup.AdminClaim, admin.Id.ToString()),
-            new Claim(PartnerHubSetup.PartnerClaim, admin.PartnerId.ToString()),
-            new Claim(PartnerHubSetup.RoleClaim, admin.Role.ToString()),
-        ], PartnerHubSetup.Scheme, ClaimTypes.Name, PartnerHubSetup.RoleClaim);
-        await HttpContext.SignInAsync(PartnerHubSetup.Scheme, new ClaimsPrincipal(identity));
+        await PartnerHubSetup.SignInAsync(HttpContext, admin);
         return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl! : "/partner/settings");
     }
 

@@ -19,9 +19,29 @@ public sealed class PartnerAdmin
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid PartnerId { get; set; }
     public required string Email { get; set; }
-    public required string PasswordHash { get; set; }
+
+    /// <summary>Null while the admin is invited and has not set a password yet (pending): such an admin cannot sign in.</summary>
+    public string? PasswordHash { get; set; }
+
     public PartnerAdminRole Role { get; set; }
     public DateTime Created { get; set; }
+    public DateTime? LastSignInAt { get; set; }
+
+    public bool IsPending => PasswordHash is null;
+}
+
+/// <summary>
+/// A set-password link of an invited admin (or one the create-admin command printed): single use, expiring, only
+/// the SHA-256 of its token stored. A new invitation for the same admin replaces the old link.
+/// </summary>
+public sealed class AdminInvitation
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid AdminId { get; set; }
+    public required string TokenHash { get; set; }
+    public DateTime Created { get; set; }
+    public DateTime ExpiresAt { get; set; }
+    public DateTime? UsedAt { get; set; }
 }
 
 public sealed class AdminAuditEvent

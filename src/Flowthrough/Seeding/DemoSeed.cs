@@ -61,11 +61,10 @@ public sealed class DemoSeed(
             {
                 PartnerId = partner.Id,
                 Email = options.AdminEmail,
-                PasswordHash = "",
                 Role = PartnerAdminRole.FullAdmin,
                 Created = now,
             };
-            admin.PasswordHash = new PasswordHasher<PartnerAdmin>().HashPassword(admin, options.AdminPassword);
+            admin.PasswordHash = AdminPassword.Hash(admin, options.AdminPassword);
             db.PartnerAdmins.Add(admin);
         }
 

@@ -119,6 +119,12 @@ public static class ErrorCatalog
         "Copy the Provisioning Adapter URL from the template in Partner Hub to the BroadWorks AS.",
         "Skopiuj adres URL adaptera aprowizacji z szablonu w Centrum partnerów do serwera BroadWorks AS.");
 
+    public static readonly ErrorDefinition TemplateDisabled = new(1204, 409, RetryClass.Admin,
+        "The onboarding template is disabled: it takes no new users.",
+        "Szablon klienta jest wyłączony: nie przyjmuje nowych użytkowników.",
+        "Enable the template (and its BroadWorks cluster) in Partner Hub, or use another template.",
+        "Włącz szablon (i jego klaster BroadWorks) w Centrum partnerów albo użyj innego szablonu.");
+
     public static readonly ErrorDefinition UserIdInUse = new(10022, 409, RetryClass.Admin,
         "The BroadWorks UserID is already associated with an existing user",
         "Identyfikator użytkownika BroadWorks jest już powiązany z istniejącym użytkownikiem",
@@ -189,7 +195,7 @@ public static class ErrorCatalog
     [
         MissingParameter, InvalidSize, InvalidFormat, UnknownProvisioningId, IdempotencyKeyReused, Unauthorized,
         Forbidden, NotFound, InvalidState, Conflict, FlowThroughOff, BadProvisioningCredentials, TooManyFailures,
-        UnknownTemplate, UserIdInUse, UserIdInOtherPartner, EmailInUse, CustomerInOtherPartner, CustomerMismatch,
+        UnknownTemplate, TemplateDisabled, UserIdInUse, UserIdInOtherPartner, EmailInUse, CustomerInOtherPartner, CustomerMismatch,
         InternalError, IdentityUnavailable, EmailInOtherOrganization, OrganizationMissing, TemplateMissing,
         EmailInUseBySubscriber,
     ];

@@ -100,6 +100,12 @@ public sealed class ProvisioningChecks(FlowthroughDbContext db)
                     $"No onboarding template has the provisioningId '{request.ProvisioningId}'."));
             }
 
+            if (await TemplateAvailability.OfAsync(db, template, cancellationToken) != Availability.Open)
+            {
+                return Failed(new ApiError(ErrorCatalog.TemplateDisabled, "provisioningId",
+                    $"The onboarding template '{request.ProvisioningId}' is disabled: it takes no new users."));
+            }
+
             if (await UserIdErrorAsync(partnerId, request.UserId!.Trim(), cancellationToken) is { } userIdError)
             {
                 return Failed(userIdError);

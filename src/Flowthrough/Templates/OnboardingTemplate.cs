@@ -15,7 +15,7 @@ public enum AuthenticationMode
 }
 
 /// <summary>A partner's onboarding ("customer") template: how subscribers arriving through it are provisioned.</summary>
-public sealed class OnboardingTemplate
+public sealed class OnboardingTemplate : ISwitchable
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid PartnerId { get; set; }
@@ -51,4 +51,7 @@ public sealed class OnboardingTemplate
     public string? PasswordResetUrl { get; set; }
     public string DefaultLanguage { get; set; } = "en";
     public DateTime Created { get; set; }
+
+    /// <summary>Switched off by an admin: takes no new users (see <see cref="TemplateAvailability"/>), keeps its data.</summary>
+    public bool Disabled { get; set; }
 }

@@ -13,8 +13,12 @@ namespace Flowthrough.PartnerHub.Clusters;
 /// Xsi-Actions URL. The test password is used for that one request: never stored, logged or rendered back.
 /// </summary>
 public sealed class EditModel(FlowthroughDbContext db, XsiActionsClient xsi, TimeProvider time,
-    IStringLocalizer<ConfigText> config) : PageModel
+    IStringLocalizer<ConfigText> config, Flowthrough.Templates.TemplateLifecycle lifecycle, IStringLocalizer<LifecycleText> text) : PageModel
 {
+    /// <summary>Disable or enable the cluster: its templates take no new users while disabled (TemplateAvailability).</summary>
+    public Task<IActionResult> OnPostAvailabilityAsync(Guid id, bool disabled) =>
+        Switching.ApplyAsync<BroadWorksCluster>(this, lifecycle, time, text, "cluster", id, disabled, $"/partner/clusters/{id}");
+
     public enum TestOutcome
     {
         Valid,

@@ -10,7 +10,7 @@ namespace Flowthrough.PartnerHub.Clusters;
 /// <summary>The partner's BroadWorks clusters (one per XSP farm) and the form that adds one.</summary>
 public sealed class IndexModel(FlowthroughDbContext db, TimeProvider time, IStringLocalizer<ConfigText> config) : PageModel
 {
-    public sealed record Row(Guid Id, string Name, string XsiActionsUrl, string? AuthServiceUrl, bool DirectAuth);
+    public sealed record Row(Guid Id, string Name, string XsiActionsUrl, string? AuthServiceUrl, bool DirectAuth, bool Disabled = false);
 
     [BindProperty]
     public ClusterInput Input { get; set; } = new();
@@ -47,7 +47,7 @@ public sealed class IndexModel(FlowthroughDbContext db, TimeProvider time, IStri
     {
         var partnerId = User.PartnerId();
         Rows = await db.Clusters.AsNoTracking().Where(c => c.PartnerId == partnerId).OrderBy(c => c.Name)
-            .Select(c => new Row(c.Id, c.Name, c.XsiActionsUrl, c.AuthServiceUrl, c.DirectAuth))
+            .Select(c => new Row(c.Id, c.Name, c.XsiActionsUrl, c.AuthServiceUrl, c.DirectAuth, c.Disabled))
             .ToListAsync(HttpContext.RequestAborted);
     }
 }

@@ -4,13 +4,20 @@ using Flowthrough.Templates;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace Flowthrough.PartnerHub.Templates;
 
-/// <summary>One template: its settings, the derived IDs and links, and the User Verification section.</summary>
-public sealed class DetailsModel(FlowthroughDbContext db, IOptions<AppOptions> app) : PageModel
+/// <summary>
+/// One template: its settings, the derived IDs and links, the User Verification section, and whether it takes new
+/// users (disable / enable; what that means lives in <see cref="TemplateAvailability"/>).
+/// </summary>
+public sealed class DetailsModel(FlowthroughDbContext db, IOptions<AppOptions> app, TemplateLifecycle lifecycle,
+    TimeProvider time, IStringLocalizer<LifecycleText> text) : PageModel
 {
+    public Availability Availability { get; private set; }
+
     public OnboardingTemplate Template { get; private set; } = null!;
 
     public string ClusterName { get; private set; } = "";
@@ -32,6 +39,11 @@ public sealed class DetailsModel(FlowthroughDbContext db, IOptions<AppOptions> a
         Template = template;
         ClusterName = await db.Clusters.Where(c => c.Id == template.ClusterId).Select(c => c.Name)
             .FirstOrDefaultAsync(HttpContext.RequestAborted) ?? "";
+        Availability = await TemplateAvailability.OfAsync(db, template, HttpContext.RequestAborted);
         return Page();
     }
+
+    public Task<IActionResult> OnPostAvailabilityAsync(Guid id, bool disabled) =>
+        Switching.ApplyAsync<OnboardingTemplate>(this, lifecycle, time, text, "template", id, disabled,
+            $"/partner/templates/{id}");
 }

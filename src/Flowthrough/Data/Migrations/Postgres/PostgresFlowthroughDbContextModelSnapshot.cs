@@ -35,6 +35,9 @@ namespace Flowthrough.Data.Migrations.Postgres
                     b.Property<bool>("DirectAuth")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("Disabled")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -318,6 +321,39 @@ namespace Flowthrough.Data.Migrations.Postgres
                     b.ToTable("AdminAuditEvents");
                 });
 
+            modelBuilder.Entity("Flowthrough.Partners.AdminInvitation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AdminId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AdminId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("AdminInvitations");
+                });
+
             modelBuilder.Entity("Flowthrough.Partners.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -377,6 +413,9 @@ namespace Flowthrough.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Name")
+                        .IsUnique();
+
                     b.ToTable("Partners");
                 });
 
@@ -394,12 +433,15 @@ namespace Flowthrough.Data.Migrations.Postgres
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)");
 
+                    b.Property<DateTime?>("LastSignInAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("PartnerId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("PasswordHash")
-                        .IsRequired()
-                        .HasColumnType("text");
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("Role")
                         .IsRequired()
@@ -854,6 +896,9 @@ namespace Flowthrough.Data.Migrations.Postgres
                     b.Property<bool>("DisableFreeCalling")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("Disabled")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("EmailTrust")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -959,6 +1004,15 @@ namespace Flowthrough.Data.Migrations.Postgres
                     b.HasOne("Flowthrough.Templates.OnboardingTemplate", null)
                         .WithMany()
                         .HasForeignKey("TemplateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Flowthrough.Partners.AdminInvitation", b =>
+                {
+                    b.HasOne("Flowthrough.Partners.PartnerAdmin", null)
+                        .WithMany()
+                        .HasForeignKey("AdminId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -30,6 +30,9 @@ namespace Flowthrough.Data.Migrations.Sqlite
                     b.Property<bool>("DirectAuth")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Disabled")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -309,6 +312,39 @@ namespace Flowthrough.Data.Migrations.Sqlite
                     b.ToTable("AdminAuditEvents");
                 });
 
+            modelBuilder.Entity("Flowthrough.Partners.AdminInvitation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AdminId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AdminId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("AdminInvitations");
+                });
+
             modelBuilder.Entity("Flowthrough.Partners.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -368,6 +404,9 @@ namespace Flowthrough.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Name")
+                        .IsUnique();
+
                     b.ToTable("Partners");
                 });
 
@@ -385,11 +424,14 @@ namespace Flowthrough.Data.Migrations.Sqlite
                         .HasMaxLength(254)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("LastSignInAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("PartnerId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PasswordHash")
-                        .IsRequired()
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Role")
@@ -839,6 +881,9 @@ namespace Flowthrough.Data.Migrations.Sqlite
                     b.Property<bool>("DisableFreeCalling")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Disabled")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("EmailTrust")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -942,6 +987,15 @@ namespace Flowthrough.Data.Migrations.Sqlite
                     b.HasOne("Flowthrough.Templates.OnboardingTemplate", null)
                         .WithMany()
                         .HasForeignKey("TemplateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Flowthrough.Partners.AdminInvitation", b =>
+                {
+                    b.HasOne("Flowthrough.Partners.PartnerAdmin", null)
+                        .WithMany()
+                        .HasForeignKey("AdminId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
