@@ -35,6 +35,7 @@ public sealed class AccessibilityTests
         var app = portal.App.StartKestrel();
         var partner = await portal.TemplateAsync();
         var admin = await HubFixture.AddAdminAsync(app, partner, PartnerAdminRole.FullAdmin);
+        var readOnlyAdmin = await HubFixture.AddAdminAsync(app, partner, PartnerAdminRole.ReadOnly);
         var now = DateTime.UtcNow;
         var failed = UserStatusSeed.Failed(partner, "err-a11y", now.AddHours(-3), "Łukasz", "Nowak");
         await using (var db = app.CreateDbContext())
@@ -49,6 +50,7 @@ public sealed class AccessibilityTests
             ["{template}"] = partner.Template.Id.ToString(),
             ["{cluster}"] = partner.Template.ClusterId.ToString(),
             ["{subscriber}"] = failed.Id.ToString(),
+            ["{admin}"] = readOnlyAdmin.Id.ToString(),
             ["{slug}"] = partner.Template.ActivationSlug,
         };
         var listed = PageCatalog.FromReadme();
@@ -75,6 +77,9 @@ public sealed class AccessibilityTests
             await page.FillAsync("#password", "not-the-password");
             await page.ClickAsync("main form button[type=submit]");
             await checker.CheckAsync(page, "/partner/signin", "after a wrong password");
+            await page.GotoAsync(Url("/partner/set-password/unknown-token"));
+            await checker.CheckAsync(page, "/partner/set-password/{token}", "link expired or unknown");
+            await page.GotoAsync(Url("/partner/signin"));
             await page.FillAsync("#email", admin.Email);
             await page.FillAsync("#password", HubFixture.Password);
             await page.ClickAsync("main form button[type=submit]");
