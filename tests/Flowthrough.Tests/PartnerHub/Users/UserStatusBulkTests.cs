@@ -62,6 +62,31 @@ public sealed class UserStatusBulkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Retry_activation_on_all_matching_uses_the_csv_emails_and_the_ended_job_forgets_them()
+    {
+        await AddAsync(hub, Pending(P, "noemail", Start), Pending(P, "other", Start.AddMinutes(1)));
+        var browser = await hub.SignInAsync();
+        await browser.OpenAsync($"{UsersPath(hub)}/bulk?q=noemail&action=retry&scope=all");
+        await browser.SubmitAsync("main form[method=post]", new Dictionary<string, string>
+        {
+            ["EmailCsv"] = "noemail,jan@firma.example\nother,ewa@firma.example\nbroken",
+        });
+        await BulkJobs.BulkJobTestData.DrainAsync(hub.App);
+        await browser.OpenAsync(browser.Path);
+
+        browser.Document.QuerySelector("#succeeded")!.TextContent.Should().Be("Succeeded: 1");
+        browser.Document.QuerySelector("#skipped")!.TextContent.Should().Be("Skipped: 2");
+        browser.Text.Should().Contain("CSV line 3 is not userId,email")
+            .And.Contain("the CSV names a user who is not among the selected users");
+        var after = await AllAsync();
+        after["noemail"].Email.Should().Be("jan@firma.example");
+        after["other"].Status.Should().Be(SubscriberStatus.PendingEmailInput, "the filter left it out");
+        var job = await BulkJobs.BulkJobTestData.JobAsync(hub.App);
+        job.Total.Should().Be(3, "one matching row and two CSV lines the job could not use");
+        job.Targets.Should().NotContain("jan@firma.example", "an ended job keeps no typed address");
+    }
+
+    [Fact]
     public async Task Retry_activation_on_selected_rows_uses_the_email_typed_for_each_row()
     {
         await AddAsync(hub, Pending(P, "unverified", Start, email: "own@firma.example"), Pending(P, "noemail", Start.AddMinutes(1)));

@@ -171,12 +171,18 @@ public sealed partial class BulkJobRunner(
     {
         var now = Now;
         var entries = report.EntriesJson();
+        // The addresses the admin typed were needed only to run the job: an ended job does not keep them.
+        var targets = BulkTargets.FromJson(job.Targets);
+        targets.Emails.Clear();
+        targets.CsvEmails.Clear();
+        var kept = targets.ToJson();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var ended = await Held(db, job).ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, status)
             .SetProperty(j => j.Done, report.Succeeded).SetProperty(j => j.Skipped, report.Skipped)
             .SetProperty(j => j.Failed, report.Failed).SetProperty(j => j.Report, entries)
-            .SetProperty(j => j.Finished, now).SetProperty(j => j.LeaseOwner, (string?)null)
-            .SetProperty(j => j.LeaseUntil, (DateTime?)null), cancellationToken);
+            .SetProperty(j => j.Finished, now).SetProperty(j => j.Targets, kept)
+            .SetProperty(j => j.LeaseOwner, (string?)null).SetProperty(j => j.LeaseUntil, (DateTime?)null),
+            cancellationToken);
         if (ended == 0)
         {
             return;
