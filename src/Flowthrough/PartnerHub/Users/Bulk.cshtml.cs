@@ -67,7 +67,8 @@ public sealed class BulkModel(FlowthroughDbContext db, SubscriberOperations oper
     public string ActionLabel => BulkAction switch
     {
         Retry => text["Action_Retry"],
-        Package => text["Action_Package", PackageName ?? ""],
+        // Package names read the same in both languages (the glossary): the enum's name is the label.
+        Package => text["Action_Package", WireValues.TryParsePackage(PackageName ?? "", out var package) ? package.ToString() : PackageName ?? ""],
         _ => text["Action_Delete"],
     };
 

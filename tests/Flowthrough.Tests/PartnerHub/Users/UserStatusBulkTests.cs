@@ -181,7 +181,7 @@ public sealed class UserStatusBulkTests : IAsyncLifetime
         await browser.OpenAsync(UsersPath(hub));
 
         await browser.OpenAsync($"{UsersPath(hub)}/bulk?action=package&package=premium&scope=selected&ids={all["a"].Id}&ids={all["c"].Id}");
-        browser.Document.QuerySelector("#confirm-text")!.TextContent.Should().Contain("Change Package Type to premium: 2 selected");
+        browser.Document.QuerySelector("#confirm-text")!.TextContent.Should().Contain("Change Package Type to Premium: 2 selected");
         await browser.SubmitAsync("main form[method=post]");
         browser.Document.QuerySelector("#succeeded")!.TextContent.Should().Be("Succeeded: 2");
 

@@ -136,7 +136,8 @@ public sealed class JobModel(FlowthroughDbContext db, BulkJobSignal signal, Time
         return job.Action switch
         {
             BulkAction.Retry => bulkText["Action_Retry"],
-            BulkAction.Package => bulkText["Action_Package", job.Package?.ToWire() ?? ""],
+            // Package names read the same in both languages (the glossary): the enum's name is the label.
+            BulkAction.Package => bulkText["Action_Package", job.Package?.ToString() ?? ""],
             _ => bulkText["Action_Delete"],
         };
     }
