@@ -58,12 +58,7 @@ public sealed class AccessibilityTests
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
-        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            Locale = language,
-            ExtraHTTPHeaders = new Dictionary<string, string> { ["Accept-Language"] = language },
-            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
-        });
+        await using var context = await browser.NewContextAsync(Chromium.ContextOptions(language));
         context.SetDefaultTimeout(10_000);
         var page = await context.NewPageAsync();
         string Url(string path) => app.ServerUrl + placeholders.Aggregate(path, (p, kv) => p.Replace(kv.Key, kv.Value, StringComparison.Ordinal));

@@ -85,12 +85,7 @@ internal sealed partial class ActivationStage : IAsyncDisposable
 
     /// <summary>A browser window of its own (cookies and all), as another device would be.</summary>
     public static Task<IBrowserContext> NewDeviceAsync(IBrowser browser, string language, int width, int height) =>
-        browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            Locale = language,
-            ExtraHTTPHeaders = new Dictionary<string, string> { ["Accept-Language"] = language },
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-        });
+        browser.NewContextAsync(Chromium.ContextOptions(language, width, height));
 
     /// <summary>On the Share Link's sign-in page: signs Łukasz in; the page then asks for an email.</summary>
     public static async Task SignInAsync(IPage page)

@@ -34,6 +34,14 @@ internal static class Chromium
                 "--disable-sync", "--no-first-run", "--disable-quic"],
         });
 
+    /// <summary>A context that reads and asks for <paramref name="language"/>, at a window of the given size.</summary>
+    public static BrowserNewContextOptions ContextOptions(string language, int width = 1280, int height = 800) => new()
+    {
+        Locale = language,
+        ExtraHTTPHeaders = new Dictionary<string, string> { ["Accept-Language"] = language },
+        ViewportSize = new ViewportSize { Width = width, Height = height },
+    };
+
     /// <summary>artifacts/screenshots at the repository root, wherever the test binaries were built; created if missing.</summary>
     public static string ScreenshotDirectory() =>
         Directory.CreateDirectory(System.IO.Path.Combine(RepositoryRoot(), "artifacts", "screenshots")).FullName;

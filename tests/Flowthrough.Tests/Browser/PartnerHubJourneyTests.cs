@@ -376,19 +376,15 @@ public sealed class PartnerHubJourneyTests
         }
     }
 
-    private static Task<IBrowserContext> NewContextAsync(IBrowser browser, string language) =>
-        browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            Locale = language,
-            ExtraHTTPHeaders = new Dictionary<string, string> { ["Accept-Language"] = language },
-            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
-            Permissions = ["clipboard-read", "clipboard-write"],
-            AcceptDownloads = true,
-        }).ContinueWith(c =>
-        {
-            c.Result.SetDefaultTimeout(10_000);
-            return c.Result;
-        }, TaskScheduler.Default);
+    private static async Task<IBrowserContext> NewContextAsync(IBrowser browser, string language)
+    {
+        var options = Chromium.ContextOptions(language);
+        options.Permissions = ["clipboard-read", "clipboard-write"];
+        options.AcceptDownloads = true;
+        var context = await browser.NewContextAsync(options);
+        context.SetDefaultTimeout(10_000);
+        return context;
+    }
 
     private static ILocator Row(IPage page, string userId) => page.Locator($"#users tbody tr[data-user-id='{userId}']");
 
