@@ -34,21 +34,7 @@ public static class OutboxWriter
         }
 
         var email = EmailTemplates.Render(kind, subscriber, template, content);
-        db.Outbox.Add(new OutboxMessage
-        {
-            SubscriberId = subscriber.Id,
-            PartnerId = subscriber.PartnerId,
-            To = address.Address,
-            Kind = kind,
-            Language = email.Language,
-            Subject = email.Subject,
-            Html = email.Html,
-            Text = email.Text,
-            Status = OutboxStatus.Queued,
-            Created = now,
-            NextAttemptAt = now,
-            DedupeKey = dedupeKey,
-        });
+        db.AddQueued(subscriber.Id, subscriber.PartnerId, address.Address, kind, email, dedupeKey, now);
         return true;
     }
 
@@ -61,11 +47,17 @@ public static class OutboxWriter
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(email);
+        db.AddQueued(null, partnerId, to, EmailKind.AdminInvitation, email, dedupeKey, now);
+    }
+
+    private static void AddQueued(this FlowthroughDbContext db, Guid? subscriberId, Guid partnerId, string to, EmailKind kind,
+        RenderedEmail email, string dedupeKey, DateTime now) =>
         db.Outbox.Add(new OutboxMessage
         {
+            SubscriberId = subscriberId,
             PartnerId = partnerId,
             To = to,
-            Kind = EmailKind.AdminInvitation,
+            Kind = kind,
             Language = email.Language,
             Subject = email.Subject,
             Html = email.Html,
@@ -75,5 +67,4 @@ public static class OutboxWriter
             NextAttemptAt = now,
             DedupeKey = dedupeKey,
         });
-    }
 }

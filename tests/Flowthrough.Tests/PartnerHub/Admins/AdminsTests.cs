@@ -157,7 +157,7 @@ public sealed partial class AdminsTests : IAsyncLifetime
         admins.StatusMessage().Should().Be($"Wysłano zaproszenie do {email}.");
         var (queued, mail, path) = await MailToAsync(email);
         queued.Language.Should().Be("pl");
-        mail.Subject.Should().Be("Twoje konto administratora w Partner Hub");
+        mail.Subject.Should().Be("Twoje konto administratora w Centrum partnerów");
         mail.TextBody.Should().Contain("Łącze działa jednorazowo przez 3 dni.").And.Contain("Ustaw hasło: http://flowthrough.test/partner/set-password/");
 
         var newcomer = Anonymous("pl");
@@ -166,7 +166,7 @@ public sealed partial class AdminsTests : IAsyncLifetime
         await SetPasswordAsync(newcomer, "krótkie");
         newcomer.MessageFor("Password").Should().Be("Hasło musi mieć co najmniej 12 znaków.");
         await SetPasswordAsync(newcomer, NewPassword);
-        newcomer.StatusMessage().Should().Be("Hasło zostało ustawione. Witamy w Partner Hub.");
+        newcomer.StatusMessage().Should().Be("Hasło zostało ustawione. Witamy w Centrum partnerów.");
     }
 
     [Fact]
