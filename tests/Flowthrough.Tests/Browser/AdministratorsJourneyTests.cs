@@ -46,12 +46,7 @@ public sealed partial class AdministratorsJourneyTests
         string Shot(string name) => Path.Combine(screenshots, $"administrators-{language}-{name}.png");
         async Task<IPage> PageAsync()
         {
-            var context = await browser.NewContextAsync(new BrowserNewContextOptions
-            {
-                Locale = language,
-                ExtraHTTPHeaders = new Dictionary<string, string> { ["Accept-Language"] = language },
-                ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
-            });
+            var context = await browser.NewContextAsync(Chromium.ContextOptions(language));
             context.SetDefaultTimeout(15_000);
             return await context.NewPageAsync();
         }

@@ -122,7 +122,7 @@ public sealed class BulkActionRun(BulkAction action, SubscriberPackage package, 
                 report.Skip(BulkReasons.Status, outcome.Status.ToWire(), outcome.UserId);
                 break;
             default:
-                report.Fail(BulkReasons.Conflict, outcome.UserId);
+                report.AddFailure(BulkReasons.Conflict, outcome.UserId);
                 break;
         }
     }

@@ -44,7 +44,7 @@ public sealed class BulkReport
 
     public void Skip(string reason, string? argument, string example) => Add(reason, argument, example, failed: false, 1);
 
-    public void Fail(string reason, string example) => Add(reason, null, example, failed: true, 1);
+    public void AddFailure(string reason, string example) => Add(reason, null, example, failed: true, 1);
 
     /// <summary>At the end: rows counted at the start that no chunk met any more (deleted, or no longer matching).</summary>
     public void SkipUnseen(int total)
