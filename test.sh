@@ -22,9 +22,9 @@ pg_bin=/usr/lib/postgresql/15/bin
 results_root=$repo_root/artifacts/test-results
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-# Each test host would watch appsettings.json for changes with its own inotify instance; with many hosts at once
-# (browser journeys, restarts) that meets the kernel's per-user limit (128 by default). Tests never edit settings.
-export DOTNET_hostBuilder__reloadConfigOnChange=false
+# Test hosts watch files by polling, not inotify (FlowthroughApplication sets it); the simulator hosts and the
+# production-recipe processes inherit this, so a busy machine's inotify limit (128) never turns pages into 500s.
+export DOTNET_USE_POLLING_FILE_WATCHER=true
 
 log() { printf '==> %s\n' "$*"; }
 die() { printf 'test.sh: %s\n' "$*" >&2; exit 1; }

@@ -27,6 +27,11 @@ public sealed class FlowthroughApplication : WebApplicationFactory<Program>
     /// <summary>False once <see cref="RestartAsync"/> handed the database to the next app.</summary>
     private bool ownsDatabase = true;
 
+    // Every host watches wwwroot (asp-append-version) and its settings files; with hundreds of test hosts in one
+    // process, inotify watchers meet the kernel's per-user limit (128 instances by default) and pages answer 500.
+    // Polling watchers use no inotify instance, and tests never edit those files while a host runs.
+    static FlowthroughApplication() => Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "true");
+
     private FlowthroughApplication(TestDatabase database, Dictionary<string, string?> settings, FakeTimeProvider? time,
         Action<IServiceCollection>? configureServices)
     {
