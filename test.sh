@@ -61,6 +61,8 @@ want_postgres_server() {
 # because it takes about a minute and a CI image should be complete from the start.
 want_chromium_for_browser_tests() {
   command -v chromium >/dev/null || wanted_packages+=(chromium)
+  # A font with Polish letters, so the layout checks (nothing wider than the window) measure real text.
+  package_installed fonts-dejavu-core || wanted_packages+=(fonts-dejavu-core)
 }
 
 apt_install_wanted() {
