@@ -31,6 +31,13 @@ public sealed class BulkModel(FlowthroughDbContext db, SubscriberOperations oper
     [BindProperty(SupportsGet = true)]
     public UserStatusQuery Filter { get; set; } = new();
 
+    /// <summary>
+    /// The job this confirmation starts, chosen when the page is shown: a second submit of the same form (a double
+    /// click, a retried request) finds that job instead of starting the action again.
+    /// </summary>
+    [BindProperty]
+    public Guid JobId { get; set; }
+
     [BindProperty(SupportsGet = true, Name = "action")]
     public string? BulkAction { get; set; }
 
@@ -74,6 +81,7 @@ public sealed class BulkModel(FlowthroughDbContext db, SubscriberOperations oper
 
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
+        JobId = Guid.CreateVersion7();
         if (await LoadAsync(id) is { } missing)
         {
             return missing;
@@ -119,7 +127,13 @@ public sealed class BulkModel(FlowthroughDbContext db, SubscriberOperations oper
         if (AllMatching || targets.Ids!.Count > BulkTargets.MaxInRequest)
         {
             // Too many rows for one request: a background job, whose page shows its progress and its report.
-            var job = await BulkJobCommands.StartAsync(db, User.PartnerId(), Template.Id, User.AdminId(), action,
+            var jobId = JobId == Guid.Empty ? Guid.CreateVersion7() : JobId;
+            if (await JobPageIfStartedAsync(jobId) is { } started)
+            {
+                return started;
+            }
+
+            var job = await BulkJobCommands.StartAsync(db, jobId, User.PartnerId(), Template.Id, User.AdminId(), action,
                 package, targets, csv, now, HttpContext.RequestAborted);
             AdminAudit.Record(db, User, BulkJobAudit.Started, BulkJobAudit.Target(Template.Id), now, new
             {
@@ -130,7 +144,16 @@ public sealed class BulkModel(FlowthroughDbContext db, SubscriberOperations oper
                 typedEmails,
                 total = job.Total,
             });
-            await db.SaveChangesAsync(HttpContext.RequestAborted);
+            try
+            {
+                await db.SaveChangesAsync(HttpContext.RequestAborted);
+            }
+            catch (DbUpdateException e) when (e.IsUniqueViolation())
+            {
+                // The same confirmation, submitted twice at once: the other request started the job.
+                return (await JobPageIfStartedAsync(jobId))!;
+            }
+
             jobSignal.Notify();
             return RedirectToPage("/PartnerHub/Users/BulkJobs/Job", new { id = Template.Id, jobId = job.Id });
         }
@@ -162,6 +185,13 @@ public sealed class BulkModel(FlowthroughDbContext db, SubscriberOperations oper
     }
 
     /// <summary>The selected rows of this template, or every row the filter matches.</summary>
+    /// <summary>The page of the job with this id when this partner's template already has it (a repeated submit).</summary>
+    private async Task<IActionResult?> JobPageIfStartedAsync(Guid jobId) =>
+        await db.BulkJobs.AnyAsync(j => j.Id == jobId && j.PartnerId == User.PartnerId() && j.TemplateId == Template.Id,
+            HttpContext.RequestAborted)
+            ? RedirectToPage("/PartnerHub/Users/BulkJobs/Job", new { id = Template.Id, jobId })
+            : null;
+
     private IQueryable<Subscriber> Targets() =>
         (AllMatching ? BulkTargets.AllMatchingFilter(Filter) : BulkTargets.Selected(Ids))
         .Query(db.Subscribers, User.PartnerId(), Template.Id);

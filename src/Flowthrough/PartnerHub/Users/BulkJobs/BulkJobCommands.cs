@@ -11,8 +11,8 @@ public static class BulkJobCommands
     /// A new queued job over the rows <paramref name="targets"/> covers now; rows that arrive later are left out. CSV
     /// lines it cannot use are in its report from the start and count towards its total.
     /// </summary>
-    public static async Task<BulkJob> StartAsync(FlowthroughDbContext db, Guid partnerId, Guid templateId, Guid adminId,
-        BulkAction action, SubscriberPackage? package, BulkTargets targets, RetryEmailList csv, DateTime now,
+    public static async Task<BulkJob> StartAsync(FlowthroughDbContext db, Guid jobId, Guid partnerId, Guid templateId,
+        Guid adminId, BulkAction action, SubscriberPackage? package, BulkTargets targets, RetryEmailList csv, DateTime now,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -24,6 +24,7 @@ public static class BulkJobCommands
         var csvLines = await BulkActionRun.ReportCsvAsync(rows, csv, report, cancellationToken);
         var job = new BulkJob
         {
+            Id = jobId,
             PartnerId = partnerId,
             TemplateId = templateId,
             AdminId = adminId,

@@ -38,6 +38,29 @@ public sealed class BulkJobTests : IAsyncLifetime
         return browser.Path;
     }
 
+    [Fact]
+    public async Task The_same_confirmation_submitted_twice_at_once_starts_one_job()
+    {
+        await SeedPendingAsync(hub.App, P, 20);
+        var browser = await hub.SignInAsync();
+        await browser.OpenAsync($"{UsersPath(hub)}/bulk?action=package&package=premium&scope=all");
+        var form = browser.Document.QuerySelector("main form[method=post]")!;
+        var fields = form.QuerySelectorAll("input[name]")
+            .Select(i => new KeyValuePair<string, string>(i.GetAttribute("name")!, i.GetAttribute("value") ?? ""))
+            .ToList();
+        var action = new Uri(browser.LastResponse!.RequestMessage!.RequestUri!, form.GetAttribute("action") ?? "");
+
+        // A double click: the same form, with the same antiforgery token and job id, twice while neither has answered.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ =>
+            browser.Client.PostAsync(action, new FormUrlEncodedContent(fields), TestContext.Current.CancellationToken)));
+
+        answers.Select(a => a.RequestMessage!.RequestUri!.AbsolutePath).Distinct().Should().ContainSingle()
+            .Which.Should().MatchRegex($"^/partner/templates/{P.Template.Id}/users/jobs/[0-9a-f-]{{36}}$");
+        await using var db = hub.App.CreateDbContext();
+        (await db.BulkJobs.CountAsync(j => j.TemplateId == P.Template.Id, TestContext.Current.CancellationToken))
+            .Should().Be(1);
+    }
+
     private static string Shown(PortalBrowser browser, string id) =>
         browser.Document.QuerySelector($"#{id}")!.TextContent.Trim();
 
