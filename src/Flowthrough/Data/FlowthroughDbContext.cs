@@ -24,6 +24,8 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
     public DbSet<OnboardingTemplate> Templates => Set<OnboardingTemplate>();
     public DbSet<CustomerOrganization> Organizations => Set<CustomerOrganization>();
     public DbSet<Person> People => Set<Person>();
+    public DbSet<Provisioning.Targets.ProvisioningTarget> ProvisioningTargets => Set<Provisioning.Targets.ProvisioningTarget>();
+    public DbSet<Provisioning.Targets.TargetRemoval> TargetRemovals => Set<Provisioning.Targets.TargetRemoval>();
     public DbSet<Subscriber> Subscribers => Set<Subscriber>();
     public DbSet<SubscriberEvent> SubscriberEvents => Set<SubscriberEvent>();
     public DbSet<EmailVerification> EmailVerifications => Set<EmailVerification>();
@@ -124,6 +126,8 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
             e.HasIndex(t => t.ActivationSlug).IsUnique();
             e.HasIndex(t => t.PartnerId);
             e.HasOne<Partner>().WithMany().HasForeignKey(t => t.PartnerId);
+            // A target in use by a template cannot be deleted: its users would be orphaned in the identity service.
+            e.HasOne<Provisioning.Targets.ProvisioningTarget>().WithMany().HasForeignKey(t => t.TargetId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<BroadWorksCluster>().WithMany().HasForeignKey(t => t.ClusterId).OnDelete(DeleteBehavior.Restrict);
         });
 
@@ -144,6 +148,37 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
             e.Property(p => p.LastName).HasMaxLength(200);
             e.HasIndex(p => p.NormalizedEmail).IsUnique();
             e.HasIndex(p => p.OrganizationId);
+            e.Property(p => p.ExternalId).HasMaxLength(64);
+            e.HasIndex(p => p.ExternalId);
+        });
+
+        modelBuilder.Entity<Provisioning.Targets.ProvisioningTarget>(e =>
+        {
+            e.Property(t => t.Name).HasMaxLength(200);
+            e.Property(t => t.Kind).HasConversion<string>().HasMaxLength(32);
+            e.Property(t => t.Authentication).HasConversion<string>().HasMaxLength(32);
+            e.Property(t => t.PackageMode).HasConversion<string>().HasMaxLength(32);
+            e.Property(t => t.OrganizationMode).HasConversion<string>().HasMaxLength(32);
+            e.Property(t => t.RemovalMode).HasConversion<string>().HasMaxLength(32);
+            e.Property(t => t.BaseUrl).HasMaxLength(2000);
+            e.Property(t => t.TokenUrl).HasMaxLength(2000);
+            e.Property(t => t.ClientId).HasMaxLength(500);
+            e.Property(t => t.Scope).HasMaxLength(500);
+            e.Property(t => t.PackageAttribute).HasMaxLength(300);
+            e.Property(t => t.Mapping).HasMaxLength(8000);
+            e.Property(t => t.ProtectedSecret).HasMaxLength(8000);
+            e.HasIndex(t => new { t.PartnerId, t.Name }).IsUnique();
+            e.HasOne<Partner>().WithMany().HasForeignKey(t => t.PartnerId);
+        });
+
+        modelBuilder.Entity<Provisioning.Targets.TargetRemoval>(e =>
+        {
+            e.Property(r => r.SpEnterpriseId).HasMaxLength(300);
+            e.Property(r => r.OrganizationName).HasMaxLength(300);
+            e.Property(r => r.TargetUserId).HasMaxLength(200);
+            e.Property(r => r.LastError).HasMaxLength(2000);
+            e.HasIndex(r => r.NextAttemptAt);
+            e.HasIndex(r => new { r.PartnerId, r.TargetId });
         });
 
         modelBuilder.Entity<Subscriber>(e =>
@@ -190,6 +225,7 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
             // A template's dashboard: users stuck in the pending statuses, provisioned per day, errors by code.
             e.HasIndex(s => new { s.PartnerId, s.TemplateId, s.Status, s.LastStatusChange });
             e.HasIndex(s => s.PersonId);
+            e.Property(s => s.TargetUserId).HasMaxLength(200);
             e.HasIndex(s => new { s.OrganizationId, s.BlockedReason });
             // Without this partial index the claim walks the primary key and slows as work completes (DESIGN §7).
             e.HasIndex(s => s.NextAttemptAt).HasDatabaseName("IX_Subscribers_Due").HasFilter(DueSubscriberFilter);

@@ -33,5 +33,12 @@ public sealed class Person
     public string? LastName { get; set; }
     public Subscribers.SubscriberPackage? Package { get; set; }
     public bool IsOrganizationAdmin { get; set; }
+
+    /// <summary>The subscriber id the engine created or linked this person for: the crash-safe look-up key.</summary>
+    public string? ExternalId { get; set; }
+
+    /// <summary>False once Delete User deactivated the person (removal mode Deactivate).</summary>
+    public bool Active { get; set; } = true;
+
     public DateTime Created { get; set; }
 }

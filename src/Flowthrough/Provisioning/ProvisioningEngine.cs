@@ -1,55 +1,71 @@
 using System.Diagnostics;
 using Flowthrough.Data;
+using Flowthrough.Provisioning.Targets;
 using Flowthrough.Subscribers;
-using Flowthrough.Templates;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Flowthrough.Provisioning;
 
 /// <summary>
-/// Turns due subscribers (provisioning/updating, NextAttemptAt reached, no live lease) into provisioned ones:
-/// customer organisation, person, package licence. Claims work in batches under a lease, commits a batch in
-/// one transaction, and falls back to one row per transaction when a batch fails so one bad row cannot hold
-/// up the rest.
+/// Turns due subscribers (provisioning/updating, NextAttemptAt reached, no live lease) into provisioned ones, in
+/// three steps per claimed batch: plan (a short transaction: organisations), call each subscriber's target outside
+/// any transaction (bounded per target, behind its circuit breaker), then record every outcome in one short
+/// transaction, falling back to one row per transaction so that one bad row cannot hold up the rest.
 /// </summary>
 public sealed partial class ProvisioningEngine(
     IServiceScopeFactory scopes,
     IOptions<EngineOptions> options,
     ProvisioningSignal signal,
+    AttemptPlanner planner,
+    TargetProvisioner provisioner,
     TimeProvider time,
     ILogger<ProvisioningEngine> logger)
 {
     private static readonly SemaphoreSlim SqliteClaimLock = new(1, 1);
 
+    /// <summary>Subscribers of one batch whose target calls run side by side; each target's gate bounds its own share.</summary>
+    private const int CallParallelism = 16;
+
     /// <summary>Claims and processes one batch; returns how many subscribers it claimed.</summary>
     public async Task<int> ProcessBatchAsync(CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<FlowthroughDbContext>();
-        var consentMail = scope.ServiceProvider.GetRequiredService<ConsentMail>();
-        var claimed = await ClaimAsync(db, cancellationToken);
-        if (claimed.Count == 0)
+        List<AttemptPlan> plans;
+        await using (var scope = scopes.CreateAsyncScope())
         {
-            return 0;
+            var db = scope.ServiceProvider.GetRequiredService<FlowthroughDbContext>();
+            var claimed = await ClaimAsync(db, cancellationToken);
+            if (claimed.Count == 0)
+            {
+                return 0;
+            }
+
+            plans = await planner.PlanAsync(db, claimed, cancellationToken);
         }
 
         var started = Stopwatch.GetTimestamp();
+        var outcomes = new AttemptOutcome[plans.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, plans.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = CallParallelism, CancellationToken = cancellationToken },
+            async (i, token) => outcomes[i] = await provisioner.AttemptAsync(plans[i], token));
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var results = plans.Zip(outcomes, (plan, outcome) => (plan, outcome)).ToList();
         try
         {
-            await ProcessAsync(db, consentMail, claimed, cancellationToken);
+            await RecordAsync(results, cancellationToken);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            LogBatchFailed(logger, exception, claimed.Count);
-            foreach (var seq in claimed)
+            LogBatchFailed(logger, exception, results.Count);
+            foreach (var result in results)
             {
-                await ProcessOneAsync(seq, cancellationToken);
+                await RecordOneAsync(result, cancellationToken);
             }
         }
 
         EngineMetrics.BatchDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
-        return claimed.Count;
+        return plans.Count;
     }
 
     /// <summary>Leases up to a batch of due rows so no other worker (or node) takes them.</summary>
@@ -80,310 +96,156 @@ public sealed partial class ProvisioningEngine(
         }
     }
 
-    /// <summary>Isolates one row after its batch failed: a row that still fails is retried later on its own.</summary>
-    private async Task ProcessOneAsync(long seq, CancellationToken cancellationToken)
+    /// <summary>Isolates one row after its batch's commit failed; a row that still fails goes back to the queue.</summary>
+    private async Task RecordOneAsync((AttemptPlan Plan, AttemptOutcome Outcome) result, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; attempt <= MaxConflictRetries; attempt++)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<FlowthroughDbContext>();
-            try
-            {
-                await ProcessAsync(db, scope.ServiceProvider.GetRequiredService<ConsentMail>(), [seq], cancellationToken);
-                return;
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Changed meanwhile (an admin, the API, BroadWorks): the attempt is redone on the new state.
-            }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                await RecordFailureAsync(db, seq, exception, cancellationToken);
-                return;
-            }
-        }
-
-        // Still changing under us: give the row back to the queue rather than hold it until the lease runs out.
-        await using var last = scopes.CreateAsyncScope();
-        await last.ServiceProvider.GetRequiredService<FlowthroughDbContext>().Database
-            .ExecuteSqlRawAsync(EngineSql.ReleaseLease, [seq], cancellationToken);
-    }
-
-    private const int MaxConflictRetries = 3;
-
-    /// <summary>
-    /// A failed attempt: an unreachable identity service is error 7001, anything else an internal error (7000) whose
-    /// reference is the trace id logged with the exception. Both are retried with backoff until the last attempt.
-    /// </summary>
-    private async Task RecordFailureAsync(FlowthroughDbContext db, long seq, Exception exception,
-        CancellationToken cancellationToken)
-    {
-        var failure = ProvisioningFailure.Classify(exception);
-        var reference = failure == ErrorCatalog.InternalError
-            ? Activity.Current?.TraceId.ToHexString() ?? ActivityTraceId.CreateRandom().ToHexString()
-            : null;
-        LogAttemptFailed(logger, exception, seq, failure.Code, reference ?? "-");
-        db.ChangeTracker.Clear();
-        var subscriber = await db.Subscribers.FirstOrDefaultAsync(s => s.Seq == seq, cancellationToken);
-        if (subscriber is null || subscriber.Status is not (SubscriberStatus.Provisioning or SubscriberStatus.Updating))
-        {
-            return;
-        }
-
-        subscriber.BeginAttempt();
-        RetryOrFail(subscriber, failure, time.GetUtcNow().UtcDateTime, reference);
-        subscriber.ReleaseLease();
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await RecordAsync([result], cancellationToken);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
-            // Changed meanwhile: the new state decides; the lease runs out and the row is claimed again if still due.
+            LogRecordFailed(logger, exception, result.Plan.Subscriber.Seq);
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<FlowthroughDbContext>().Database
+                .ExecuteSqlRawAsync(EngineSql.ReleaseLease, [result.Plan.Subscriber.Seq], cancellationToken);
         }
     }
 
-    private async Task ProcessAsync(FlowthroughDbContext db, ConsentMail consentMail, List<long> seqs,
+    /// <summary>
+    /// Writes the outcomes in one transaction. A row that changed since it was planned (a package change, a removal)
+    /// is left alone: the change queued it again, and the target calls are idempotent, so the next attempt redoes them.
+    /// </summary>
+    private async Task RecordAsync(IReadOnlyList<(AttemptPlan Plan, AttemptOutcome Outcome)> results,
         CancellationToken cancellationToken)
     {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FlowthroughDbContext>();
+        var consentMail = scope.ServiceProvider.GetRequiredService<ConsentMail>();
         var now = time.GetUtcNow().UtcDateTime;
-        var subscribers = await db.Subscribers.Where(s => seqs.Contains(s.Seq)).ToListAsync(cancellationToken);
-        var templateIds = subscribers.Select(s => s.TemplateId).Distinct().ToList();
-        var templates = await db.Templates.AsNoTracking().Where(t => templateIds.Contains(t.Id))
-            .ToDictionaryAsync(t => t.Id, cancellationToken);
-        var enterpriseKeys = subscribers.Select(s => s.SpEnterpriseId).Distinct().ToList();
-        var partnerIds = subscribers.Select(s => s.PartnerId).Distinct().ToList();
-        var organizations = (await db.Organizations
-                .Where(o => partnerIds.Contains(o.PartnerId) && enterpriseKeys.Contains(o.SpEnterpriseId))
-                .ToListAsync(cancellationToken))
-            .ToDictionary(o => (o.PartnerId, o.SpEnterpriseId));
-        var emails = subscribers.Where(s => s.NormalizedEmail is not null).Select(s => s.NormalizedEmail!).Distinct().ToList();
-        var personIds = subscribers.Where(s => s.PersonId is not null).Select(s => s.PersonId!.Value).ToList();
-        var people = await db.People.Where(p => emails.Contains(p.NormalizedEmail) || personIds.Contains(p.Id))
-            .ToListAsync(cancellationToken);
-        var peopleByEmail = people.ToDictionary(p => p.NormalizedEmail);
-        var peopleById = people.ToDictionary(p => p.Id);
-        var loadedPeople = people.Select(p => p.Id).ToList();
-        // Which subscriber each person belongs to: one email is one subscriber per organisation.
-        var owners = (await db.Subscribers.AsNoTracking()
-                .Where(s => s.PersonId != null && loadedPeople.Contains(s.PersonId.Value))
-                .Select(s => new { PersonId = s.PersonId!.Value, s.Id })
-                .ToListAsync(cancellationToken))
-            .DistinctBy(o => o.PersonId)
-            .ToDictionary(o => o.PersonId, o => o.Id);
-        var releasedOrganizations = new List<Guid>();
-        var batch = new Batch(db, organizations, peopleByEmail, peopleById, owners, releasedOrganizations, consentMail, now);
-
-        foreach (var subscriber in subscribers)
+        var seqs = results.Select(r => r.Plan.Subscriber.Seq).ToList();
+        var current = await db.Subscribers.Where(s => seqs.Contains(s.Seq)).ToDictionaryAsync(s => s.Seq, cancellationToken);
+        var organizationIds = results.Where(r => r.Outcome is AttemptOutcome.Provisioned { FirstUser: true })
+            .Select(r => r.Plan.Organization!.Id).Distinct().ToList();
+        var organizations = await db.Organizations.Where(o => organizationIds.Contains(o.Id)).ToListAsync(cancellationToken);
+        var released = new List<Guid>();
+        var mailQueued = false;
+        var held = new List<Subscriber>();
+        foreach (var (plan, outcome) in results)
         {
-            // The claim may be stale if the row changed between claim and load (deleted, moved on).
-            if (subscriber.Status is not (SubscriberStatus.Provisioning or SubscriberStatus.Updating))
+            if (!current.TryGetValue(plan.Subscriber.Seq, out var subscriber))
             {
+                continue; // Deleted meanwhile.
+            }
+
+            if (subscriber.Version != plan.Subscriber.Version
+                || subscriber.Status is not (SubscriberStatus.Provisioning or SubscriberStatus.Updating)
+                || outcome is AttemptOutcome.Skipped)
+            {
+                subscriber.ReleaseLease();
                 continue;
             }
 
-            subscriber.BeginAttempt();
-            EngineMetrics.Attempts.Inc();
-            await ProvisionAsync(batch, subscriber, templates.GetValueOrDefault(subscriber.TemplateId), cancellationToken);
+            switch (outcome)
+            {
+                case AttemptOutcome.Held h:
+                    subscriber.HoldForFirstUser(h.OrganizationId, now);
+                    held.Add(subscriber);
+                    break;
+                case AttemptOutcome.Provisioned p:
+                    subscriber.BeginAttempt();
+                    EngineMetrics.Attempts.Inc();
+                    subscriber.CompleteProvisioning(p.TargetUserId, p.PersonId, plan.Organization!.Id, now, outcome.Target);
+                    if (p.FirstUser && organizations.FirstOrDefault(o => o.Id == plan.Organization.Id) is { FirstUserProvisioned: false } organization)
+                    {
+                        organization.FirstUserProvisioned = true;
+                        released.Add(organization.Id);
+                    }
+
+                    break;
+                case AttemptOutcome.NeedsConsent:
+                    subscriber.BeginAttempt();
+                    EngineMetrics.Attempts.Inc();
+                    subscriber.RequireUserMigration(now, outcome.Target);
+                    await consentMail.QueueAsync(db, subscriber, plan.Template!, now, cancellationToken);
+                    mailQueued = true;
+                    break;
+                case AttemptOutcome.Failed f:
+                    subscriber.BeginAttempt();
+                    EngineMetrics.Attempts.Inc();
+                    subscriber.Fail(f.Error.Code, f.Description ?? f.Error.English, now, target: outcome.Target);
+                    EngineMetrics.Failed.Inc();
+                    break;
+                case AttemptOutcome.Threw t:
+                    RecordThrown(subscriber, t, now);
+                    break;
+            }
+
+            subscriber.ReleaseLease();
         }
 
-        if (releasedOrganizations.Count > 0)
+        if (released.Count > 0)
         {
-            // Provision Admin First: the organisation's first user is in, so everyone held for it is due now.
-            var held = await db.Subscribers
-                .Where(s => s.OrganizationId != null && releasedOrganizations.Contains(s.OrganizationId.Value)
+            // Provision Admin First: the organisation's first user is in, so everyone held for it is due now,
+            // including those of this very batch.
+            var waiting = await db.Subscribers
+                .Where(s => s.OrganizationId != null && released.Contains(s.OrganizationId.Value)
                     && s.BlockedReason == Subscriber.AwaitingFirstUser)
                 .ToListAsync(cancellationToken);
-            foreach (var subscriber in held)
+            foreach (var subscriber in waiting.Concat(held.Where(h => released.Contains(h.OrganizationId!.Value))).Distinct())
             {
                 subscriber.ReleaseHold(now);
             }
         }
 
-        foreach (var subscriber in subscribers)
-        {
-            subscriber.ReleaseLease();
-        }
-
         await db.SaveChangesAsync(cancellationToken);
-        foreach (var subscriber in subscribers)
+        foreach (var (plan, outcome) in results)
         {
-            if (subscriber.Status == SubscriberStatus.Provisioned)
+            if (outcome is AttemptOutcome.Provisioned)
             {
                 EngineMetrics.Provisioned.Inc();
             }
         }
 
-        if (releasedOrganizations.Count > 0)
+        if (released.Count > 0)
         {
             signal.Notify();
         }
 
-        if (batch.MailQueued)
+        if (mailQueued)
         {
             consentMail.NotifyRelay();
         }
     }
 
-    private sealed class Batch(
-        FlowthroughDbContext db,
-        Dictionary<(Guid, string), CustomerOrganization> organizations,
-        Dictionary<string, Person> peopleByEmail,
-        Dictionary<Guid, Person> peopleById,
-        Dictionary<Guid, Guid> owners,
-        List<Guid> releasedOrganizations,
-        ConsentMail consentMail,
-        DateTime now)
+    /// <summary>
+    /// A failed attempt: an unreachable identity service is error 7001, refused credentials 7007, anything else an
+    /// internal error (7000) whose reference is the trace id logged with the exception. All are retried with backoff
+    /// until the last attempt, never sooner than the target's Retry-After; an open breaker costs no attempt.
+    /// </summary>
+    private void RecordThrown(Subscriber subscriber, AttemptOutcome.Threw thrown, DateTime now)
     {
-        public FlowthroughDbContext Db { get; } = db;
-        public Dictionary<(Guid, string), CustomerOrganization> Organizations { get; } = organizations;
-        public Dictionary<string, Person> PeopleByEmail { get; } = peopleByEmail;
-        public Dictionary<Guid, Person> PeopleById { get; } = peopleById;
-
-        /// <summary>Person id → the subscriber provisioned as that person.</summary>
-        public Dictionary<Guid, Guid> Owners { get; } = owners;
-        public List<Guid> ReleasedOrganizations { get; } = releasedOrganizations;
-        public ConsentMail ConsentMail { get; } = consentMail;
-        public DateTime Now { get; } = now;
-        public bool MailQueued { get; set; }
-    }
-
-    private static async Task ProvisionAsync(Batch batch, Subscriber subscriber, OnboardingTemplate? template,
-        CancellationToken cancellationToken)
-    {
-        var now = batch.Now;
-        if (template is null)
+        var exception = thrown.Exception;
+        if (exception is TargetUnavailableException { BreakerOpen: true } open)
         {
-            Fail(subscriber, ErrorCatalog.TemplateMissing, now);
+            subscriber.Defer(now + (open.RetryAfter ?? TimeSpan.FromSeconds(5)));
             return;
         }
 
-        // An update of an already provisioned person: names and licence follow the subscriber.
-        if (subscriber.Status == SubscriberStatus.Updating && subscriber.PersonId is { } existingId
-            && batch.PeopleById.TryGetValue(existingId, out var existing))
-        {
-            ApplyLicence(existing, subscriber);
-            subscriber.CompleteProvisioning(existing.Id, existing.OrganizationId ?? subscriber.OrganizationId ?? Guid.Empty, now);
-            return;
-        }
-
-        if (subscriber.NormalizedEmail is null)
-        {
-            Fail(subscriber, ErrorCatalog.MissingParameter, now, "The subscriber has no email address to provision.");
-            return;
-        }
-
-        if (!batch.Organizations.TryGetValue((subscriber.PartnerId, subscriber.SpEnterpriseId), out var organization))
-        {
-            if (!template.AutoCreateOrganizations)
-            {
-                Fail(subscriber, ErrorCatalog.OrganizationMissing, now);
-                return;
-            }
-
-            organization = new CustomerOrganization
-            {
-                PartnerId = subscriber.PartnerId,
-                TemplateId = template.Id,
-                SpEnterpriseId = subscriber.SpEnterpriseId,
-                Name = subscriber.SpEnterpriseId,
-                FirstUserSubscriberId = subscriber.Id,
-                Created = now,
-            };
-            batch.Db.Organizations.Add(organization);
-            batch.Organizations[(subscriber.PartnerId, subscriber.SpEnterpriseId)] = organization;
-        }
-        else if (!organization.FirstUserProvisioned && organization.FirstUserSubscriberId != subscriber.Id
-                 && !await batch.Db.Subscribers.AnyAsync(s => s.Id == organization.FirstUserSubscriberId, cancellationToken))
-        {
-            // The intended first user was deleted before activating: the next one takes the role.
-            organization.FirstUserSubscriberId = subscriber.Id;
-        }
-
-        var isFirstUser = organization.FirstUserSubscriberId == subscriber.Id;
-        if (template.ProvisionAdminFirst && !organization.FirstUserProvisioned && !isFirstUser)
-        {
-            subscriber.HoldForFirstUser(organization.Id, now);
-            return;
-        }
-
-        if (batch.PeopleByEmail.TryGetValue(subscriber.NormalizedEmail, out var person))
-        {
-            if (person.OrganizationId is { } personOrganization && personOrganization != organization.Id)
-            {
-                Fail(subscriber, ErrorCatalog.EmailInOtherOrganization, now);
-                return;
-            }
-
-            if (batch.Owners.TryGetValue(person.Id, out var owner) && owner != subscriber.Id)
-            {
-                // A second BroadWorks user with the same email would silently share the first one's identity.
-                Fail(subscriber, ErrorCatalog.EmailInUseBySubscriber, now);
-                return;
-            }
-
-            if (person.OrganizationId is null)
-            {
-                if (subscriber.MigrationConsentAt is null)
-                {
-                    subscriber.RequireUserMigration(now);
-                    await batch.ConsentMail.QueueAsync(batch.Db, subscriber, template, now, cancellationToken);
-                    batch.MailQueued = true;
-                    return;
-                }
-
-                person.OrganizationId = organization.Id;
-            }
-        }
-        else
-        {
-            person = new Person
-            {
-                OrganizationId = organization.Id,
-                Email = subscriber.Email!,
-                NormalizedEmail = subscriber.NormalizedEmail,
-                Created = now,
-            };
-            batch.Db.People.Add(person);
-            batch.PeopleByEmail[person.NormalizedEmail] = person;
-        }
-
-        batch.Owners[person.Id] = subscriber.Id;
-        ApplyLicence(person, subscriber);
-        if (isFirstUser)
-        {
-            person.IsOrganizationAdmin = true;
-            if (!organization.FirstUserProvisioned)
-            {
-                organization.FirstUserProvisioned = true;
-                batch.ReleasedOrganizations.Add(organization.Id);
-            }
-        }
-
-        subscriber.CompleteProvisioning(person.Id, organization.Id, now);
-    }
-
-    private static void ApplyLicence(Person person, Subscriber subscriber)
-    {
-        person.FirstName = subscriber.FirstName;
-        person.LastName = subscriber.LastName;
-        person.Package = subscriber.Package;
-    }
-
-    private static void Fail(Subscriber subscriber, ErrorDefinition error, DateTime now, string? description = null)
-    {
-        subscriber.Fail(error.Code, description ?? error.English, now);
-        EngineMetrics.Failed.Inc();
-    }
-
-    /// <summary>Exponential backoff with ±20% jitter so that a burst of failures does not retry in lockstep.</summary>
-    private void RetryOrFail(Subscriber subscriber, ErrorDefinition error, DateTime now, string? reference)
-    {
+        subscriber.BeginAttempt();
+        EngineMetrics.Attempts.Inc();
+        var failure = ProvisioningFailure.Classify(exception);
+        var reference = failure == ErrorCatalog.InternalError
+            ? Activity.Current?.TraceId.ToHexString() ?? ActivityTraceId.CreateRandom().ToHexString()
+            : null;
+        LogAttemptFailed(logger, exception, subscriber.Seq, failure.Code, reference ?? "-");
         var settings = options.Value;
-        var description = reference is null ? error.English : error.DescribeWithReference("en", reference);
+        var description = reference is null
+            ? (exception is TargetException ? $"{failure.English} {exception.Message}" : failure.English)
+            : failure.DescribeWithReference("en", reference);
         if (subscriber.Attempts >= settings.MaxAttempts)
         {
-            subscriber.Fail(error.Code, $"{description} Gave up after {subscriber.Attempts} attempts.", now, reference);
+            subscriber.Fail(failure.Code, $"{description} Gave up after {subscriber.Attempts} attempts.", now, reference, thrown.Target);
             EngineMetrics.Failed.Inc();
             return;
         }
@@ -393,12 +255,21 @@ public sealed partial class ProvisioningEngine(
 #pragma warning disable CA5394 // Jitter needs no cryptographic randomness.
         var jittered = capped * (0.8 + (Random.Shared.NextDouble() * 0.4));
 #pragma warning restore CA5394
-        subscriber.ScheduleRetry(error.Code, description, now + jittered, now, reference);
+        // The target said when to come back (429/503 Retry-After): never sooner than that.
+        if (exception is TargetUnavailableException { RetryAfter: { } retryAfter } && retryAfter > jittered)
+        {
+            jittered = retryAfter;
+        }
+
+        subscriber.ScheduleRetry(failure.Code, description, now + jittered, now, reference, thrown.Target);
         EngineMetrics.Retries.Inc();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A provisioning batch of {Count} failed; retrying its rows one by one")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording a provisioning batch of {Count} failed; recording its rows one by one")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the outcome for subscriber #{Seq} failed; it goes back to the queue")]
+    private static partial void LogRecordFailed(ILogger logger, Exception exception, long seq);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Provisioning subscriber #{Seq} failed with error {ErrorCode} (reference {Reference}); it is retried while attempts remain")]
     private static partial void LogAttemptFailed(ILogger logger, Exception exception, long seq, int errorCode, string reference);

@@ -15,7 +15,9 @@ public static class ProvisioningFailure
     /// </summary>
     public static ErrorDefinition Classify(Exception exception) => exception switch
     {
-        IdentityServiceUnavailableException or HttpRequestException or TimeoutException => ErrorCatalog.IdentityUnavailable,
+        IdentityServiceUnavailableException or HttpRequestException or TimeoutException
+            or Targets.TargetUnavailableException => ErrorCatalog.IdentityUnavailable,
+        Targets.TargetUnauthorizedException => ErrorCatalog.TargetUnauthorized,
         // The built-in directory is the database: a transient database failure is its identity service not answering.
         DbException { IsTransient: true } => ErrorCatalog.IdentityUnavailable,
         _ when exception.InnerException is { } inner && inner != exception => Classify(inner),

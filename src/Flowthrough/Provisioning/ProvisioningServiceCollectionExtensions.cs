@@ -10,6 +10,22 @@ public static class ProvisioningServiceCollectionExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ProvisioningSignal>();
         services.AddSingleton<ProvisioningEngine>();
+        services.AddSingleton<AttemptPlanner>();
+        services.AddSingleton<TargetProvisioner>();
+        services.AddOptions<Targets.TargetOptions>().BindConfiguration(Targets.TargetOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Targets.BuiltInDirectoryTarget>();
+        services.AddSingleton<Targets.TargetGates>();
+        services.AddSingleton<Targets.TargetSecrets>();
+        services.AddSingleton<Targets.ProvisioningTargets>();
+        services.AddSingleton<Targets.TargetRemovalWorker>();
+        services.AddSingleton<Targets.Scim.ScimTokenCache>();
+        services.AddSingleton<Targets.Scim.ScimConnection>();
+        services.AddHttpClient(Targets.Scim.ScimConnection.ClientName, client =>
+        {
+            client.Timeout = Timeout.InfiniteTimeSpan; // Each target's own timeout applies per request.
+            client.DefaultRequestHeaders.UserAgent.ParseAdd("Flowthrough/1.0 (+SCIM 2.0 provisioning)");
+        });
         services.AddScoped<ConsentMail>();
         services.AddHostedService<ProvisioningWorkers>();
         return services;

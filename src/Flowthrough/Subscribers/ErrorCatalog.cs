@@ -167,6 +167,18 @@ public static class ErrorCatalog
         "Ask the subscriber for their own work email address (Retry Activation with it), or delete the other subscriber if the address is theirs.",
         "Poproś subskrybenta o jego własny służbowy adres e-mail (Ponów próbę aktywacji z tym adresem) lub usuń drugiego subskrybenta, jeśli adres należy do niego.");
 
+    public static readonly ErrorDefinition TargetRejected = new(7006, 400, RetryClass.Admin,
+        "The identity service refused the user's attributes.",
+        "Usługa tożsamości odrzuciła atrybuty użytkownika.",
+        "Read the service's own words in the error text, correct the subscriber's details or the target's attribute mapping, then use Retry Activation.",
+        "Przeczytaj w treści błędu odpowiedź usługi, popraw dane subskrybenta lub mapowanie atrybutów celu, a następnie użyj Ponów próbę aktywacji.");
+
+    public static readonly ErrorDefinition TargetUnauthorized = new(7007, 502, RetryClass.Admin,
+        "The identity service refused Flowthrough's credentials.",
+        "Usługa tożsamości odrzuciła poświadczenia Flowthrough.",
+        "Save a valid token or client secret for the provisioning target (Settings, Provisioning targets, Test connection), then use Retry Activation.",
+        "Zapisz ważny token lub sekret klienta celu aprowizacji (Ustawienia, Cele aprowizacji, Testuj połączenie), a następnie użyj Ponów próbę aktywacji.");
+
     public static readonly ErrorDefinition UserIdInOtherPartner = new(10023, 409, RetryClass.Admin,
         "The BroadWorks UserID is already associated with a user of another partner",
         "Identyfikator użytkownika BroadWorks jest już powiązany z użytkownikiem innego partnera",
@@ -197,7 +209,7 @@ public static class ErrorCatalog
         Forbidden, NotFound, InvalidState, Conflict, FlowThroughOff, BadProvisioningCredentials, TooManyFailures,
         UnknownTemplate, TemplateDisabled, UserIdInUse, UserIdInOtherPartner, EmailInUse, CustomerInOtherPartner, CustomerMismatch,
         InternalError, IdentityUnavailable, EmailInOtherOrganization, OrganizationMissing, TemplateMissing,
-        EmailInUseBySubscriber,
+        EmailInUseBySubscriber, TargetRejected, TargetUnauthorized,
     ];
 
     private static readonly Dictionary<int, ErrorDefinition> ByCode = All.ToDictionary(e => e.Code);

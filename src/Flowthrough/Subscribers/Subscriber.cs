@@ -42,6 +42,9 @@ public sealed class Subscriber
     public bool SelfActivated { get; private set; }
     public SubscriberSource Source { get; private set; }
     public Guid? PersonId { get; private set; }
+
+    /// <summary>The user's id in the provisioning target (the person id in the built-in directory, the SCIM id otherwise).</summary>
+    public string? TargetUserId { get; private set; }
     public Guid? OrganizationId { get; private set; }
 
     /// <summary>Engine attempts in the current provisioning run.</summary>
@@ -157,27 +160,44 @@ public sealed class Subscriber
         MoveTo(SubscriberStatus.Provisioning, "email_verified", actor, now);
     }
 
-    /// <summary>The engine created or linked the person and set the licence.</summary>
+    /// <summary>
+    /// The engine created or linked the user in the target and set the licence. <paramref name="target"/> (the
+    /// target's name, last HTTP status and trace id) goes on the timeline.
+    /// </summary>
     [EngineTransition]
-    public void CompleteProvisioning(Guid personId, Guid organizationId, DateTime now)
+    public void CompleteProvisioning(string targetUserId, Guid? personId, Guid organizationId, DateTime now, object? target = null)
     {
         Require(nameof(CompleteProvisioning), SubscriberStatus.Provisioning, SubscriberStatus.Updating);
         PersonId = personId;
+        TargetUserId = targetUserId;
         OrganizationId = organizationId;
         ClearError();
         ClearQueue();
-        MoveTo(SubscriberStatus.Provisioned, "provisioned", Actors.Engine, now, new { personId, attempts = Attempts });
+        MoveTo(SubscriberStatus.Provisioned, "provisioned", Actors.Engine, now,
+            new { personId = personId?.ToString() ?? targetUserId, attempts = Attempts, target });
         Attempts = 0;
     }
 
-    /// <summary>The email belongs to a consumer account; its owner must consent to the move.</summary>
+    /// <summary>The email belongs to a user outside the organisation (a consumer account); its owner must consent to the move.</summary>
     [EngineTransition]
-    public void RequireUserMigration(DateTime now)
+    public void RequireUserMigration(DateTime now, object? target = null)
     {
         Require(nameof(RequireUserMigration), SubscriberStatus.Provisioning);
         ClearQueue();
         Attempts = 0;
-        MoveTo(SubscriberStatus.PendingUserMigration, "consent_requested", Actors.Engine, now, new { email = Email });
+        MoveTo(SubscriberStatus.PendingUserMigration, "consent_requested", Actors.Engine, now, new { email = Email, target });
+    }
+
+    /// <summary>
+    /// The target's circuit breaker is open: no call was made, so no attempt is counted; the row waits until
+    /// <paramref name="until"/>. Queue bookkeeping only, like the lease.
+    /// </summary>
+    [EngineTransition]
+    public void Defer(DateTime until)
+    {
+        Require(nameof(Defer), SubscriberStatus.Provisioning, SubscriberStatus.Updating);
+        NextAttemptAt = until;
+        LeaseUntil = null;
     }
 
     public void ConfirmMigrationConsent(string actor, DateTime now)
@@ -190,7 +210,7 @@ public sealed class Subscriber
 
     /// <summary>A permanent failure, or a transient one past the last attempt.</summary>
     [EngineTransition]
-    public void Fail(int errorCode, string description, DateTime now, string? reference = null)
+    public void Fail(int errorCode, string description, DateTime now, string? reference = null, object? target = null)
     {
         Require(nameof(Fail), SubscriberStatus.Provisioning, SubscriberStatus.Updating);
         ErrorCode = errorCode;
@@ -198,13 +218,13 @@ public sealed class Subscriber
         ErrorReference = reference;
         ClearQueue();
         MoveTo(SubscriberStatus.Error, "failed", Actors.Engine, now,
-            new { errorCode, description, reference, attempts = Attempts });
+            new { errorCode, description, reference, attempts = Attempts, target });
     }
 
     /// <summary>A transient failure with attempts left: stays in its status and is due again at <paramref name="nextAttemptAt"/>.</summary>
     [EngineTransition]
     public void ScheduleRetry(int errorCode, string description, DateTime nextAttemptAt, DateTime now,
-        string? reference = null)
+        string? reference = null, object? target = null)
     {
         Require(nameof(ScheduleRetry), SubscriberStatus.Provisioning, SubscriberStatus.Updating);
         ErrorCode = errorCode;
@@ -213,7 +233,7 @@ public sealed class Subscriber
         NextAttemptAt = nextAttemptAt;
         LeaseUntil = null;
         Record("attempt_failed", Actors.Engine, now, Status,
-            new { errorCode, description, reference, attempt = Attempts, nextAttemptAt });
+            new { errorCode, description, reference, attempt = Attempts, nextAttemptAt, target });
     }
 
     /// <summary>Counts an engine attempt; the count decides when transient failures become an error.</summary>

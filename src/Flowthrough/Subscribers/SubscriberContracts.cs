@@ -79,7 +79,7 @@ public sealed record SubscriberResponse(
         ArgumentNullException.ThrowIfNull(s);
         return new(
             s.Id.ToString(),
-            s.Status == SubscriberStatus.Provisioned ? s.PersonId?.ToString() : null,
+            s.Status == SubscriberStatus.Provisioned ? s.PersonId?.ToString() ?? s.TargetUserId : null,
             s.UserId,
             s.SpEnterpriseId,
             s.FirstName,

@@ -385,6 +385,7 @@ public sealed partial class SubscriberOperations(
             db.Subscribers.Remove(subscriber);
         }
 
+        var removalsQueued = await QueueTargetRemovalsAsync(subscribers, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await db.EmailVerifications.Where(v => ids.Contains(v.SubscriberId)).ExecuteDeleteAsync(cancellationToken);
         // Mail not yet sent would reach someone who is no longer onboarding; its body (a code, a link) goes too.
@@ -399,6 +400,55 @@ public sealed partial class SubscriberOperations(
         {
             await transaction.CommitAsync(cancellationToken);
         }
+
+        if (removalsQueued)
+        {
+            provisioning.Notify();
+        }
+    }
+
+    /// <summary>
+    /// The users the removed subscribers had in their targets are deactivated or deleted there later, by the engine's
+    /// removal worker (Provisioning/Targets/TargetRemoval): the removal itself never waits on a target.
+    /// </summary>
+    private async Task<bool> QueueTargetRemovalsAsync(IReadOnlyList<Subscriber> subscribers, DateTime now,
+        CancellationToken cancellationToken)
+    {
+        var provisioned = subscribers.Where(s => s.OrganizationId is not null && (s.TargetUserId ?? s.PersonId?.ToString()) is not null)
+            .ToList();
+        if (provisioned.Count == 0)
+        {
+            return false;
+        }
+
+        var templateIds = provisioned.Select(s => s.TemplateId).Distinct().ToList();
+        var targets = await db.Templates.AsNoTracking().Where(t => templateIds.Contains(t.Id))
+            .ToDictionaryAsync(t => t.Id, t => t.TargetId, cancellationToken);
+        var organizationIds = provisioned.Select(s => s.OrganizationId!.Value).Distinct().ToList();
+        var organizations = await db.Organizations.AsNoTracking().Where(o => organizationIds.Contains(o.Id))
+            .ToDictionaryAsync(o => o.Id, cancellationToken);
+        foreach (var subscriber in provisioned)
+        {
+            if (organizations.GetValueOrDefault(subscriber.OrganizationId!.Value) is not { } organization)
+            {
+                continue;
+            }
+
+            db.TargetRemovals.Add(new Provisioning.Targets.TargetRemoval
+            {
+                PartnerId = subscriber.PartnerId,
+                TargetId = targets.GetValueOrDefault(subscriber.TemplateId),
+                SubscriberId = subscriber.Id,
+                OrganizationId = organization.Id,
+                SpEnterpriseId = organization.SpEnterpriseId,
+                OrganizationName = organization.Name,
+                TargetUserId = subscriber.TargetUserId ?? subscriber.PersonId!.Value.ToString(),
+                NextAttemptAt = now,
+                Created = now,
+            });
+        }
+
+        return true;
     }
 
     /// <summary>The subscriber's "Try again" in the portal, limited per day; back to email entry when the email was the problem.</summary>

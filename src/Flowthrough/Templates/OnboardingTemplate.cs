@@ -20,6 +20,9 @@ public sealed class OnboardingTemplate : ISwitchable
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid PartnerId { get; set; }
     public Guid ClusterId { get; set; }
+
+    /// <summary>Where its subscribers are provisioned; null = the built-in directory.</summary>
+    public Guid? TargetId { get; set; }
     public required string Name { get; set; }
 
     /// <summary>Opaque identifier BroadWorks and API callers use to name this template.</summary>

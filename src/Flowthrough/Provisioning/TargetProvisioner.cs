@@ -1,0 +1,150 @@
+using Flowthrough.Data;
+using Flowthrough.Provisioning.Targets;
+using Flowthrough.Subscribers;
+using Microsoft.EntityFrameworkCore;
+
+namespace Flowthrough.Provisioning;
+
+/// <summary>
+/// The middle of an attempt, outside any transaction: puts one subscriber into its target. Looks the user up by
+/// external id (the subscriber id) and by user name before creating, so an attempt repeated after a crash between
+/// the call and the commit finds the user the first one made.
+/// </summary>
+public sealed class TargetProvisioner(IServiceScopeFactory scopes)
+{
+    public async Task<AttemptOutcome> AttemptAsync(AttemptPlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var subscriber = plan.Subscriber;
+        if (subscriber.Status is not (SubscriberStatus.Provisioning or SubscriberStatus.Updating))
+        {
+            return new AttemptOutcome.Skipped();
+        }
+
+        if (plan.Template is not { } template)
+        {
+            return new AttemptOutcome.Failed(ErrorCatalog.TemplateMissing);
+        }
+
+        if (subscriber.NormalizedEmail is null)
+        {
+            return new AttemptOutcome.Failed(ErrorCatalog.MissingParameter, "The subscriber has no email address to provision.");
+        }
+
+        if (plan.Organization is not { } organization || plan.TargetOrganization is not { } where)
+        {
+            return new AttemptOutcome.Failed(ErrorCatalog.OrganizationMissing);
+        }
+
+        var firstUser = organization.FirstUserSubscriberId == subscriber.Id;
+        if (template.ProvisionAdminFirst && !organization.FirstUserProvisioned && !firstUser
+            && subscriber.Status == SubscriberStatus.Provisioning)
+        {
+            return new AttemptOutcome.Held(organization.Id);
+        }
+
+        var trace = TargetCallTrace.Begin();
+        try
+        {
+            var outcome = await ProvisionAsync(plan, where, firstUser, cancellationToken);
+            return outcome with { Target = Describe(plan.Target, trace) };
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            var target = Describe(plan.Target, trace);
+            return exception is TargetRejectedException rejected
+                ? new AttemptOutcome.Failed(ErrorCatalog.TargetRejected,
+                    $"{ErrorCatalog.TargetRejected.English} {plan.Target.Name} said: {rejected.Detail}") { Target = target }
+                : new AttemptOutcome.Threw(exception) { Target = target };
+        }
+    }
+
+    private async Task<AttemptOutcome> ProvisionAsync(AttemptPlan plan, TargetOrganization where, bool firstUser,
+        CancellationToken cancellationToken)
+    {
+        var subscriber = plan.Subscriber;
+        var target = plan.Target.Target;
+        var data = TargetUserData.From(subscriber, where, firstUser);
+        var isNew = false;
+        var user = await target.FindByExternalIdAsync(where, data.ExternalId, cancellationToken);
+        if (user is not null)
+        {
+            user = await target.UpdateAsync(where, user.Id, data, cancellationToken);
+        }
+        else
+        {
+            var existing = await target.FindByUserNameAsync(where, data.UserName, cancellationToken);
+            if (existing is null)
+            {
+                try
+                {
+                    user = await target.CreateAsync(where, data, cancellationToken);
+                    isNew = true;
+                }
+                catch (TargetConflictException conflict)
+                {
+                    // Created meanwhile by someone else (or invisible to the filter until now): decide on it as found.
+                    existing = await target.FindByUserNameAsync(where, data.UserName, cancellationToken)
+                        ?? throw new TargetUnavailableException($"{conflict.Message} The user could not be found afterwards.",
+                            conflict.Status, conflict.TraceId);
+                }
+            }
+
+            if (user is null)
+            {
+                var decision = await DecideAsync(plan, where, existing!, cancellationToken);
+                if (decision is not null)
+                {
+                    return decision;
+                }
+
+                user = await target.UpdateAsync(where, existing!.Id, data, cancellationToken);
+            }
+        }
+
+        await target.SetPackageAsync(where, user, subscriber.Package, isNew, cancellationToken);
+        return new AttemptOutcome.Provisioned(user.Id, plan.Target.IsBuiltIn && Guid.TryParse(user.Id, out var personId) ? personId : null,
+            firstUser);
+    }
+
+    /// <summary>
+    /// A user with the subscriber's email exists that this subscriber did not create. Null means link it: it is in
+    /// the subscriber's organisation (or its owner consented to the move). Otherwise why not.
+    /// </summary>
+    private async Task<AttemptOutcome?> DecideAsync(AttemptPlan plan, TargetOrganization where, TargetUser existing,
+        CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FlowthroughDbContext>();
+        if (Guid.TryParse(existing.ExternalId, out var ownerId) && ownerId != plan.Subscriber.Id
+            && await db.Subscribers.AsNoTracking().AnyAsync(s => s.Id == ownerId, cancellationToken))
+        {
+            // A second BroadWorks user with the same email would silently share the first one's identity.
+            return new AttemptOutcome.Failed(ErrorCatalog.EmailInUseBySubscriber);
+        }
+
+        var key = plan.Target.IsBuiltIn ? where.Id.ToString() : where.Name;
+        if (string.Equals(existing.Organization, key, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        if (!string.IsNullOrEmpty(existing.Organization)
+            && await IsCustomerOrganizationAsync(db, plan.Subscriber.PartnerId, existing.Organization, cancellationToken))
+        {
+            return new AttemptOutcome.Failed(ErrorCatalog.EmailInOtherOrganization);
+        }
+
+        return plan.Subscriber.MigrationConsentAt is null ? new AttemptOutcome.NeedsConsent() : null;
+    }
+
+    /// <summary>Whether the key names one of the partner's own customer organisations (by id, or by name in a SCIM target).</summary>
+    private static Task<bool> IsCustomerOrganizationAsync(FlowthroughDbContext db, Guid partnerId, string key,
+        CancellationToken cancellationToken) =>
+        Guid.TryParse(key, out var id)
+            ? db.Organizations.AsNoTracking().AnyAsync(o => o.Id == id, cancellationToken)
+            : db.Organizations.AsNoTracking().AnyAsync(o => o.PartnerId == partnerId && o.Name == key, cancellationToken);
+
+    private static object Describe(ResolvedTarget target, TargetCallTrace trace) =>
+        new { name = target.Name, status = trace.Status, traceId = trace.TraceId, calls = trace.Calls };
+}
