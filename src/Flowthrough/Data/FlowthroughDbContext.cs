@@ -35,6 +35,10 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<TemplateStatusCount> TemplateStatusCounts => Set<TemplateStatusCount>();
     public DbSet<PartnerHub.Users.BulkJobs.BulkJob> BulkJobs => Set<PartnerHub.Users.BulkJobs.BulkJob>();
+    public DbSet<Provisioning.Targets.Reconciliation.ReconciliationRun> ReconciliationRuns => Set<Provisioning.Targets.Reconciliation.ReconciliationRun>();
+    public DbSet<Provisioning.Targets.Reconciliation.ReconciliationItem> ReconciliationItems => Set<Provisioning.Targets.Reconciliation.ReconciliationItem>();
+    public DbSet<Provisioning.Targets.Reconciliation.ReconciliationIgnore> ReconciliationIgnores => Set<Provisioning.Targets.Reconciliation.ReconciliationIgnore>();
+    public DbSet<Provisioning.Targets.Reconciliation.ReconciliationLease> ReconciliationLeases => Set<Provisioning.Targets.Reconciliation.ReconciliationLease>();
 
     /// <summary>Data-protection keys (cookies, antiforgery) shared by every node.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -271,6 +275,7 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
 
         modelBuilder.Entity<TemplateStatusCount>(e => e.HasKey(c => new { c.TemplateId, c.Status }));
         modelBuilder.ApplyConfiguration(new PartnerHub.Users.BulkJobs.BulkJobConfiguration());
+        Provisioning.Targets.Reconciliation.ReconciliationConfiguration.Configure(modelBuilder);
 
         modelBuilder.Entity<Security.LoginFailure>(e =>
         {

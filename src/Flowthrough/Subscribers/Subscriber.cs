@@ -358,6 +358,17 @@ public sealed class Subscriber
     }
 
     /// <summary>
+    /// Reconciliation found the user missing, deactivated or different in the target (or an existing user to adopt):
+    /// the engine writes it again, going through updating as a details change does. <paramref name="data"/> says why.
+    /// </summary>
+    public void Repush(string actor, DateTime now, object? data = null)
+    {
+        Require(nameof(Repush), SubscriberStatus.Provisioned);
+        QueueForEngine(now);
+        MoveTo(SubscriberStatus.Updating, "repushed", actor, now, data);
+    }
+
+    /// <summary>
     /// The subscriber's "Try again" in the portal: back to email entry when the email was the problem,
     /// otherwise provisioning again.
     /// </summary>

@@ -255,6 +255,37 @@ public sealed partial class SubscriberOperations(
     }
 
     /// <summary>
+    /// Reconciliation's Re-push and Adopt: a provisioned subscriber goes back through the engine (updating), which
+    /// finds its user by external id or user name and writes every attribute again; one in error or waiting, with a
+    /// trusted email, is retried as Retry Activation would. One already with the engine is <see cref="OutcomeKind.Unchanged"/>.
+    /// </summary>
+    public Task<SubscriberOutcome> RepushAsync(Expression<Func<Subscriber, bool>> which, string actor, object? reason,
+        Action<FlowthroughDbContext, Subscriber>? alongside, CancellationToken cancellationToken) =>
+        ChangeAsync(which, subscriber => Task.FromResult(Repush(subscriber, actor, reason)), alongside, cancellationToken);
+
+    /// <summary>"Re-push all": <see cref="RepushAsync"/> for many subscribers, a chunk per transaction.</summary>
+    public Task<IReadOnlyList<BulkRowOutcome>> RepushManyAsync(IReadOnlyList<Guid> ids, string actor, object? reason,
+        CancellationToken cancellationToken) =>
+        ForEachAsync(ids, s => Repush(s, actor, reason).Kind, remove: false, actor, cancellationToken);
+
+    private SubscriberOutcome Repush(Subscriber subscriber, string actor, object? reason)
+    {
+        if (subscriber.Status is SubscriberStatus.Provisioning or SubscriberStatus.Updating)
+        {
+            return new SubscriberOutcome(OutcomeKind.Unchanged, subscriber);
+        }
+
+        if (subscriber.Status == SubscriberStatus.Provisioned)
+        {
+            subscriber.Repush(actor, Now, reason);
+            return new SubscriberOutcome(OutcomeKind.Done, subscriber);
+        }
+
+        // NotAllowed (pending email input, say) or EmailNotTrusted: nothing the engine could link yet.
+        return RetryActivation(subscriber, adminEmail: null, actor);
+    }
+
+    /// <summary>
     /// Delete User, API DELETE, flow-through delete or switch-off: the row goes, its timeline stays, unsent mail is
     /// abandoned and open verifications are dropped; the userId is free to onboard again.
     /// </summary>
