@@ -65,10 +65,9 @@ function scimRouter(tokens) {
         baseUri: (req) => `${req.protocol}://${req.get("host")}`,
     });
     // scimmy-routers advertises one scheme; this server also hands out bearer tokens through OAuth 2.0.
-    const [bearer] = SCIMMY.Config.get().authenticationSchemes;
+    // (Config.set adds to the list scimmy-routers set.)
     SCIMMY.Config.set({
         authenticationSchemes: [
-            bearer,
             {
                 type: "oauth2", name: "OAuth 2.0 Client Credentials",
                 description: "Access tokens from POST /oauth/token (grant_type=client_credentials)",
@@ -117,6 +116,8 @@ function main() {
     const stop = () => {
         server.close(() => process.exit(0));
         server.closeAllConnections();
+        // A request still sleeping in a latency fault must not hold the exit up.
+        setTimeout(() => process.exit(0), 1000).unref();
     };
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);

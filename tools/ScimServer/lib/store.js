@@ -80,7 +80,6 @@ export class Directory {
             record.id = randomUUID();
             record.meta = { resourceType, created: now, lastModified: now };
         }
-        record.meta.version = `W/"${record.meta.lastModified}"`;
         records.set(record.id, record);
         return record;
     }
