@@ -3,7 +3,7 @@
 import { performance } from "node:perf_hooks";
 import SCIMMY from "scimmy";
 
-const counters = ["latencyMs", "fail503", "fail429", "drop"];
+const counters = ["latencyMs", "fail503", "fail429", "drop", "truncate"];
 const optionalSeconds = ["fail503RetryAfterSeconds", "fail429RetryAfterSeconds"];
 
 export const noFaults = () => ({
@@ -13,6 +13,7 @@ export const noFaults = () => ({
     fail429: 0,
     fail429RetryAfterSeconds: 1,
     drop: 0,
+    truncate: 0,
     conflictUserNames: [],
     rejectUserNames: {},
 });
@@ -78,6 +79,13 @@ export class Faults {
                 faults.drop--;
                 // No answer at all: the client sees the connection close (status stays 0 in the log).
                 req.socket.destroy();
+                return;
+            }
+            if (faults.truncate > 0) {
+                faults.truncate--;
+                // The start of an answer, then the connection closes: a broken connection that an HTTP client
+                // cannot safely resend by itself (.NET's HttpClient resends a plain drop up to 3 times).
+                req.socket.end("HTTP/1.1 200 OK\r\nContent-Type: application/scim+json\r\n");
                 return;
             }
             if (faults.fail503 > 0) {
