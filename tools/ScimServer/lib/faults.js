@@ -56,10 +56,13 @@ export class Faults {
         this.requests = [];
     }
 
-    /** Throws the SCIM error a create or replace of `userName` must answer with, if a switch says so. */
-    checkUserName(userName) {
+    /**
+     * Throws the SCIM error a create or replace of `userName` must answer with, if a switch says so;
+     * `taking` is whether the write gives a user this name (a create or a rename).
+     */
+    checkUserName(userName, { taking }) {
         const { conflictUserNames, rejectUserNames } = this.current;
-        if (conflictUserNames.some((name) => name.toLowerCase() === String(userName).toLowerCase())) {
+        if (taking && conflictUserNames.some((name) => name.toLowerCase() === String(userName).toLowerCase())) {
             throw new SCIMMY.Types.Error(409, "uniqueness", `userName "${userName}" is already taken`);
         }
         const rejected = Object.entries(rejectUserNames).find(([name]) => name.toLowerCase() === String(userName).toLowerCase());

@@ -50,7 +50,9 @@ export class Directory {
     }
 
     #writeUser(resource, user) {
-        this.faults.checkUserName(user.userName);
+        const before = resource.id ? this.users.get(resource.id) : undefined;
+        // A conflict switch stands for a user elsewhere: it only bites when this write takes the name.
+        this.faults.checkUserName(user.userName, { taking: !before || !sameText(before.userName, user.userName) });
         const clash = [...this.users.values()].find((u) => u.id !== resource.id && sameText(u.userName, user.userName));
         if (clash) throw scimError(409, "uniqueness", `userName "${user.userName}" is already taken`);
         // groups is read-only: it is derived from Group membership, never stored on the user.
