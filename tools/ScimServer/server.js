@@ -13,6 +13,7 @@ import { Directory } from "./lib/store.js";
 import { Faults } from "./lib/faults.js";
 import { Tokens } from "./lib/auth.js";
 import { controlRouter } from "./lib/control.js";
+import { memberPatchRouter } from "./lib/members.js";
 
 const usage = "usage: node server.js [--port N] [--host H] [--token T] [--client-id ID] [--client-secret S] [--token-lifetime SECONDS]";
 
@@ -48,12 +49,15 @@ function options() {
 }
 
 // Express 5 parses req.query anew on every read, so scimmy-routers' cast of startIndex/count to numbers
-// would be lost and scimmy would ignore paging. Freeze one parsed copy with the numbers cast.
+// would be lost and scimmy would ignore paging. Freeze one parsed copy with the numbers cast, and count
+// capped at the advertised filter.maxResults, as a real service pages a large directory.
 function pagingNumbers(req, res, next) {
     const query = { ...req.query };
     for (const name of ["startIndex", "count"]) {
         if (typeof query[name] === "string" && query[name] !== "" && !Number.isNaN(Number(query[name]))) query[name] = Number(query[name]);
     }
+    const maxResults = SCIMMY.Config.get().filter?.maxResults;
+    if (typeof query.count === "number" && maxResults && query.count > maxResults) query.count = maxResults;
     Object.defineProperty(req, "query", { value: query, writable: true, configurable: true, enumerable: true });
     next();
 }
@@ -96,7 +100,7 @@ function main() {
     app.disable("x-powered-by");
     app.use("/_control", controlRouter({ directory, faults, tokens }));
     app.use(tokens.router());
-    app.use("/scim/v2", faults.middleware(), pagingNumbers, scimRouter(tokens));
+    app.use("/scim/v2", faults.middleware(), pagingNumbers, memberPatchRouter(directory, tokens), scimRouter(tokens));
     // scimmy-routers has already answered a 5xx when it passes the error on; only report it here.
     app.use((error, req, res, next) => {
         console.error(`scim-server: ${req.method} ${req.originalUrl}: ${error.stack ?? error}`);

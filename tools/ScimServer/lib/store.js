@@ -14,6 +14,8 @@ const plain = (instance) => JSON.parse(JSON.stringify(instance));
 export class Directory {
     users = new Map();
     groups = new Map();
+    // userId -> Set of groupIds it is a direct member of: a user's "groups" without scanning every group.
+    memberships = new Map();
 
     constructor(faults) {
         this.faults = faults;
@@ -22,6 +24,7 @@ export class Directory {
     clear() {
         this.users.clear();
         this.groups.clear();
+        this.memberships.clear();
     }
 
     /** Declares User (with the enterprise extension) and Group on scimmy, backed by this directory. */
@@ -35,8 +38,13 @@ export class Directory {
         SCIMMY.Resources.declare(SCIMMY.Resources.Group, {
             egress: (resource) => this.#read(resource, this.groups, SCIMMY.Resources.Group, (group) => group),
             ingress: (resource, instance) => this.#writeGroup(resource, plain(instance)),
-            degress: (resource) => this.#delete(this.groups, resource.id),
+            degress: (resource) => this.#deleteGroup(resource.id),
         });
+    }
+
+    /** Replaces a stored group (e.g. its members after a PATCH), with the same checks as a PUT. */
+    replaceGroup(id, group) {
+        return this.#writeGroup({ id }, plain(group));
     }
 
     #read(resource, records, Resource, present) {
@@ -68,7 +76,17 @@ export class Directory {
             if (!user) throw scimError(400, "invalidValue", `member "${member.value}" is not a User of this server`);
             return { value: user.id, display: user.displayName ?? user.userName, type: "User" };
         });
-        return this.#store(this.groups, resource.id, group, "Group");
+        const stored = this.#store(this.groups, resource.id, group, "Group");
+        this.#index(stored.id, stored.members);
+        return stored;
+    }
+
+    #index(groupId, members) {
+        for (const groups of this.memberships.values()) groups.delete(groupId);
+        for (const { value } of members) {
+            if (!this.memberships.has(value)) this.memberships.set(value, new Set());
+            this.memberships.get(value).add(groupId);
+        }
     }
 
     #store(records, id, record, resourceType) {
@@ -89,7 +107,16 @@ export class Directory {
     #deleteUser(id) {
         this.#delete(this.users, id);
         // As identity services do, a deleted user leaves every group it was a member of.
-        for (const group of this.groups.values()) group.members = group.members?.filter((m) => m.value !== id);
+        for (const groupId of this.memberships.get(id) ?? []) {
+            const group = this.groups.get(groupId);
+            group.members = group.members.filter((m) => m.value !== id);
+        }
+        this.memberships.delete(id);
+    }
+
+    #deleteGroup(id) {
+        this.#delete(this.groups, id);
+        this.#index(id, []);
     }
 
     #delete(records, id) {
@@ -97,8 +124,8 @@ export class Directory {
     }
 
     #withGroups(user) {
-        const groups = [...this.groups.values()]
-            .filter((g) => g.members?.some((m) => m.value === user.id))
+        const groups = [...(this.memberships.get(user.id) ?? [])]
+            .map((id) => this.groups.get(id))
             .map((g) => ({ value: g.id, display: g.displayName, type: "direct" }));
         return groups.length ? { ...user, groups } : user;
     }
