@@ -5,6 +5,7 @@
 //
 //   node tools/ScimServer/server.js --port 0 [--host 127.0.0.1] [--token T] [--client-id ID]
 //        [--client-secret S] [--token-lifetime SECONDS]
+import http from "node:http";
 import { parseArgs } from "node:util";
 import express from "express";
 import SCIMMY from "scimmy";
@@ -107,7 +108,8 @@ function main() {
         if (!res.headersSent) res.status(500).json({ error: String(error.message ?? error) });
     });
 
-    const server = app.listen(settings.port, settings.host, () => {
+    const server = http.createServer(app);
+    server.listen(settings.port, settings.host, () => {
         const { port } = server.address();
         const host = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
         console.log(`SCIM server: http://${host}:${port}/scim/v2`);

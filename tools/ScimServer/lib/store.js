@@ -59,6 +59,7 @@ export class Directory {
 
     #writeUser(resource, user) {
         const before = resource.id ? this.users.get(resource.id) : undefined;
+        if (resource.id && !before) throw scimError(404, null, `Resource ${resource.id} not found`);
         // A conflict switch stands for a user elsewhere: it only bites when this write takes the name.
         this.faults.checkUserName(user.userName, { taking: !before || !sameText(before.userName, user.userName) });
         const clash = [...this.users.values()].find((u) => u.id !== resource.id && sameText(u.userName, user.userName));

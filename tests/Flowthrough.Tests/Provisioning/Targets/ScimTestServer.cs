@@ -184,15 +184,17 @@ public sealed class ScimTestServer : IAsyncDisposable
     /// Changes a user behind Flowthrough's back: <paramref name="change"/> is either a whole PatchOp message
     /// (with "Operations") or attributes to replace, e.g. <c>{"active": false}</c>.
     /// </summary>
-    public Task<JsonElement> PatchUserAsync(string id, JsonObject change)
-    {
-        ArgumentNullException.ThrowIfNull(change);
-        var message = change.ContainsKey("Operations")
-            ? change
-            : new JsonObject { ["Operations"] = new JsonArray(new JsonObject { ["op"] = "replace", ["value"] = change }) };
-        message["schemas"] ??= new JsonArray(PatchOpSchema);
-        return SendAsync(HttpMethod.Patch, "Users/" + Uri.EscapeDataString(id), message);
-    }
+    public Task<JsonElement> PatchUserAsync(string id, JsonObject change) => PatchAsync("Users/", id, change);
+
+    /// <summary>
+    /// Changes a group behind Flowthrough's back, e.g. drops a member:
+    /// <c>{"Operations": [{"op": "remove", "path": "members[value eq \"ID\"]"}]}</c>. Members-only PATCHes answer
+    /// 204, so the result is then <see langword="null"/>.
+    /// </summary>
+    public Task<JsonElement?> PatchGroupAsync(string id, JsonObject change) => PatchOrNothingAsync("Groups/", id, change);
+
+    /// <summary>The groups a SCIM filter selects, e.g. <c>displayName eq "Acme Standard"</c>.</summary>
+    public Task<IReadOnlyList<JsonElement>> FindGroupsAsync(string filter) => ListAsync("Groups", filter, 100);
 
     public async Task DeleteUserAsync(string id)
     {
@@ -230,7 +232,25 @@ public sealed class ScimTestServer : IAsyncDisposable
         }
     }
 
-    private async Task<JsonElement> SendAsync(HttpMethod method, string path, JsonObject body)
+    private async Task<JsonElement> PatchAsync(string resource, string id, JsonObject change) =>
+        await PatchOrNothingAsync(resource, id, change)
+        ?? throw new InvalidOperationException($"PATCH {resource}{id} answered 204: nothing changed");
+
+    private Task<JsonElement?> PatchOrNothingAsync(string resource, string id, JsonObject change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var message = change.ContainsKey("Operations")
+            ? change
+            : new JsonObject { ["Operations"] = new JsonArray(new JsonObject { ["op"] = "replace", ["value"] = change }) };
+        message["schemas"] ??= new JsonArray(PatchOpSchema);
+        return SendOrNothingAsync(HttpMethod.Patch, resource + Uri.EscapeDataString(id), message);
+    }
+
+    private async Task<JsonElement> SendAsync(HttpMethod method, string path, JsonObject body) =>
+        await SendOrNothingAsync(method, path, body)
+        ?? throw new InvalidOperationException($"{method} {path} answered 204 where a resource was expected");
+
+    private async Task<JsonElement?> SendOrNothingAsync(HttpMethod method, string path, JsonObject body)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative))
         {
@@ -238,7 +258,9 @@ public sealed class ScimTestServer : IAsyncDisposable
         };
         using var response = await Scim.SendAsync(request, Cancellation);
         await EnsureAsync(response);
-        return await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
+        return response.StatusCode == System.Net.HttpStatusCode.NoContent
+            ? null
+            : await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation);
     }
 
     private async Task<T> ControlGetAsync<T>(string path)

@@ -107,30 +107,24 @@ public sealed class ScimTestServerTests(ScimServerFixture fixture) : IClassFixtu
             new JsonObject { ["schemas"] = new JsonArray(ScimTestServer.GroupSchema), ["displayName"] = "acme standard" });
         await ShouldBeScimErrorAsync(duplicate, HttpStatusCode.Conflict, "uniqueness");
 
-        await PatchGroupAsync(server, groupId, new JsonObject
+        // Members-only PATCHes answer 204 No Content (tools/ScimServer/lib/members.js), as RFC 7644 §3.5.2 allows.
+        (await server.PatchGroupAsync(groupId, Operation(new JsonObject
         {
             ["op"] = "add", ["path"] = "members", ["value"] = new JsonArray(new JsonObject { ["value"] = userId }),
-        });
+        }))).Should().BeNull();
         var members = (await server.GroupsAsync()).Should().ContainSingle().Which.GetProperty("members");
         members.EnumerateArray().Select(m => m.GetProperty("value").GetString()).Should().Equal(userId);
         (await server.FindUsersAsync("userName eq \"ann@acme.example\""))[0].GetProperty("groups")[0]
             .GetProperty("value").GetString().Should().Be(groupId);
 
-        await PatchGroupAsync(server, groupId, new JsonObject { ["op"] = "remove", ["path"] = $"members[value eq \"{userId}\"]" });
+        await server.PatchGroupAsync(groupId, Operation(new JsonObject { ["op"] = "remove", ["path"] = $"members[value eq \"{userId}\"]" }));
         (await server.GroupsAsync())[0].GetProperty("members").GetArrayLength().Should().Be(0);
+
+        var renamed = await server.PatchGroupAsync(groupId, new JsonObject { ["displayName"] = "Acme Premium" });
+        renamed!.Value.GetProperty("displayName").GetString().Should().Be("Acme Premium", "other PATCHes answer the resource");
     }
 
-    private static async Task PatchGroupAsync(ScimTestServer server, string groupId, JsonObject operation)
-    {
-        var message = new JsonObject { ["schemas"] = new JsonArray(ScimTestServer.PatchOpSchema), ["Operations"] = new JsonArray(operation) };
-        using var request = new HttpRequestMessage(HttpMethod.Patch, new Uri("Groups/" + groupId, UriKind.Relative))
-        {
-            Content = new StringContent(message.ToJsonString(), Encoding.UTF8, "application/scim+json"),
-        };
-        using var response = await server.Scim.SendAsync(request, Cancellation);
-        // Members-only PATCHes answer 204 No Content (tools/ScimServer/lib/members.js), as RFC 7644 §3.5.2 allows.
-        response.StatusCode.Should().Be(HttpStatusCode.NoContent, await response.Content.ReadAsStringAsync(Cancellation));
-    }
+    private static JsonObject Operation(JsonObject operation) => new() { ["Operations"] = new JsonArray(operation) };
 
     [Fact]
     public async Task Drift_injected_by_patch_and_delete_is_what_the_server_then_holds()
@@ -327,6 +321,24 @@ public sealed class ScimTestServerTests(ScimServerFixture fixture) : IClassFixtu
             using var response = await scim.GetAsync(new Uri("Users", UriKind.Relative), Cancellation);
             return response.StatusCode == HttpStatusCode.Unauthorized;
         }, "a token issued for two seconds is refused after them", TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Latency_delays_every_SCIM_answer_and_unknown_switches_are_refused()
+    {
+        var server = await fixture.FreshAsync();
+        await server.SetFaultsAsync(new ScimFaults { LatencyMs = 300 });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using (var slow = await server.Scim.GetAsync(new Uri("Users", UriKind.Relative), Cancellation))
+        {
+            slow.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        clock.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(290));
+        using var unknown = await server.Control.PutAsync(new Uri("faults", UriKind.Relative),
+            new StringContent("{\"fail500\": 1}", Encoding.UTF8, "application/json"), Cancellation);
+        unknown.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await BodyAsync(unknown)).GetProperty("error").GetString().Should().Contain("fail500");
     }
 
     [Fact]
