@@ -116,34 +116,38 @@ public sealed class TargetProvisioner(IServiceScopeFactory scopes)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FlowthroughDbContext>();
-        if (Guid.TryParse(existing.ExternalId, out var ownerId) && ownerId != plan.Subscriber.Id
-            && await db.Subscribers.AsNoTracking().AnyAsync(s => s.Id == ownerId, cancellationToken))
+        var key = plan.Target.IsBuiltIn ? where.Id.ToString() : where.Name;
+        if (!string.Equals(existing.Organization, key, StringComparison.OrdinalIgnoreCase))
+        {
+            if (!string.IsNullOrEmpty(existing.Organization)
+                && await IsCustomerOrganizationAsync(db, plan.Subscriber.PartnerId, existing.Organization, cancellationToken))
+            {
+                return new AttemptOutcome.Failed(ErrorCatalog.EmailInOtherOrganization);
+            }
+        }
+        else if (Guid.TryParse(existing.ExternalId, out var ownerId) && ownerId != plan.Subscriber.Id
+                 && await db.Subscribers.AsNoTracking().AnyAsync(s => s.Id == ownerId, cancellationToken))
         {
             // A second BroadWorks user with the same email would silently share the first one's identity.
             return new AttemptOutcome.Failed(ErrorCatalog.EmailInUseBySubscriber);
         }
-
-        var key = plan.Target.IsBuiltIn ? where.Id.ToString() : where.Name;
-        if (string.Equals(existing.Organization, key, StringComparison.OrdinalIgnoreCase))
+        else
         {
             return null;
-        }
-
-        if (!string.IsNullOrEmpty(existing.Organization)
-            && await IsCustomerOrganizationAsync(db, plan.Subscriber.PartnerId, existing.Organization, cancellationToken))
-        {
-            return new AttemptOutcome.Failed(ErrorCatalog.EmailInOtherOrganization);
         }
 
         return plan.Subscriber.MigrationConsentAt is null ? new AttemptOutcome.NeedsConsent() : null;
     }
 
-    /// <summary>Whether the key names one of the partner's own customer organisations (by id, or by name in a SCIM target).</summary>
-    private static Task<bool> IsCustomerOrganizationAsync(FlowthroughDbContext db, Guid partnerId, string key,
+    /// <summary>
+    /// Whether the user's organisation is a customer organisation, which the user cannot be moved out of. In the
+    /// built-in directory every organisation is one (its key is an organisation id); in a SCIM target only the
+    /// partner's own customer organisations are, by name: any other user is outside them, and consent moves it.
+    /// </summary>
+    private static async Task<bool> IsCustomerOrganizationAsync(FlowthroughDbContext db, Guid partnerId, string key,
         CancellationToken cancellationToken) =>
-        Guid.TryParse(key, out var id)
-            ? db.Organizations.AsNoTracking().AnyAsync(o => o.Id == id, cancellationToken)
-            : db.Organizations.AsNoTracking().AnyAsync(o => o.PartnerId == partnerId && o.Name == key, cancellationToken);
+        Guid.TryParse(key, out _)
+        || await db.Organizations.AsNoTracking().AnyAsync(o => o.PartnerId == partnerId && o.Name == key, cancellationToken);
 
     private static object Describe(ResolvedTarget target, TargetCallTrace trace) =>
         new { name = target.Name, status = trace.Status, traceId = trace.TraceId, calls = trace.Calls };

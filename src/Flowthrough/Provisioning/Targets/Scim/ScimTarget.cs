@@ -45,7 +45,9 @@ public sealed class ScimTarget(ScimSettings settings, ScimConnection connection)
     {
         ArgumentNullException.ThrowIfNull(organization);
         // One replace with every mapped attribute (RFC 7644 §3.5.2.3 without a path), plus removals of the ones now empty.
-        var operations = new JsonArray { new JsonObject { ["op"] = "replace", ["value"] = settings.Mapping.Build(user, ExtraValues(user)) } };
+        var value = settings.Mapping.Build(user, ExtraValues(user));
+        value.Remove("schemas");
+        var operations = new JsonArray { new JsonObject { ["op"] = "replace", ["value"] = value } };
         foreach (var emptied in EmptiedPaths(user))
         {
             operations.Add(new JsonObject { ["op"] = "remove", ["path"] = emptied });
