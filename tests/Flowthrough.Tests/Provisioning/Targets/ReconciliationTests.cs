@@ -2,6 +2,7 @@ using Flowthrough.Provisioning.Targets;
 using Flowthrough.Provisioning.Targets.Reconciliation;
 using Flowthrough.Tests.PartnerHub;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Flowthrough.Tests.Provisioning.Targets;
 
