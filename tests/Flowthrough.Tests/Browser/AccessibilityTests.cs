@@ -95,6 +95,16 @@ public sealed class AccessibilityTests
             await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/users/jobs/"));
             await checker.CheckAsync(page, "/partner/templates/{template}/users/jobs/{job}", "started from the confirmation");
 
+            // Reconciliation after a run: started with the button, run by the runner (no workers here), then its items.
+            await page.GotoAsync(Url("/partner/templates/{template}/reconciliation"));
+            await page.ClickAsync("#reconcile-start button[type=submit]");
+            await Expect(page.Locator("#reconcile-run")).ToBeVisibleAsync();
+            await app.Service<Flowthrough.Provisioning.Targets.Reconciliation.ReconciliationRunner>()
+                .RunNextAsync(TestContext.Current.CancellationToken);
+            await page.ReloadAsync();
+            await Expect(page.Locator("#drift")).ToBeVisibleAsync();
+            await checker.CheckAsync(page, "/partner/templates/{template}/reconciliation", "after a run");
+
             // The portal: sign-in, a failed sign-in, the email step, the code step, the link page, provisioned.
             await portal.SendFromBroadWorksAsync(partner, PortalFixture.Lukasz);
             var slug = "/activate/{slug}";
