@@ -12,7 +12,6 @@
   const bar = document.getElementById('job-progress');
   const status = document.querySelector('#job-status strong');
   const texts = { done: 'job-done', skipped: 'job-skipped', failed: 'job-failed' };
-  const everyMs = 1500;
 
   const show = (p) => {
     bar.max = Math.max(p.total, 1);
@@ -39,24 +38,5 @@
     }
   };
 
-  const poll = async () => {
-    try {
-      const response = await fetch(url, { headers: { Accept: 'application/json' }, cache: 'no-store', credentials: 'same-origin' });
-      if (response.ok) {
-        const progress = await response.json();
-        show(progress);
-        if (!progress.active) {
-          // The report is rendered by the server: one reload shows it.
-          window.location.reload();
-          return;
-        }
-      }
-    } catch {
-      // A network hiccup: the next poll tries again.
-    }
-
-    window.setTimeout(poll, everyMs);
-  };
-
-  window.setTimeout(poll, everyMs);
+  window.followProgress(url, show);
 })();

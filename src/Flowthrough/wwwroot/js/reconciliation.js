@@ -1,6 +1,6 @@
-// A reconciliation run's page follows the run by itself: it polls the page's Progress handler, updates the progress
-// bar and the state, and when the run has ended reloads once to show its items. Without JavaScript the page is the
-// same, and a reload (or the Refresh link) brings it up to date.
+// A reconciliation run's page follows the run by itself (progress-poll.js): it updates the progress bar and the state,
+// and when the run has ended the page reloads once to show its items. Without JavaScript the page is the same, and a
+// reload (or the Refresh link) brings it up to date.
 (() => {
   'use strict';
   const panel = document.getElementById('reconcile-run');
@@ -12,7 +12,6 @@
   const bar = document.getElementById('run-progress');
   const progressText = document.getElementById('run-progress-text');
   const state = document.querySelector('#run-state strong');
-  const everyMs = 1500;
 
   const show = (p) => {
     bar.max = Math.max(p.total, 1);
@@ -28,24 +27,5 @@
     }
   };
 
-  const poll = async () => {
-    try {
-      const response = await fetch(url, { headers: { Accept: 'application/json' }, cache: 'no-store', credentials: 'same-origin' });
-      if (response.ok) {
-        const progress = await response.json();
-        show(progress);
-        if (!progress.active) {
-          // The items are rendered by the server: one reload shows them.
-          window.location.reload();
-          return;
-        }
-      }
-    } catch {
-      // A network hiccup: the next poll tries again.
-    }
-
-    window.setTimeout(poll, everyMs);
-  };
-
-  window.setTimeout(poll, everyMs);
+  window.followProgress(url, show);
 })();
