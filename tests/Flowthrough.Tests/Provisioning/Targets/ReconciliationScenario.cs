@@ -14,8 +14,8 @@ namespace Flowthrough.Tests.Provisioning.Targets;
 /// </summary>
 public sealed class ReconciliationScenario(HubFixture hub, IDriftInjection drift)
 {
-    // No "+" in it: ScimConnection.Quote escapes it as \u002B, which scimmy's filters do not decode (reported).
-    public const string Enterprise = "sp-recon";
+    /// <summary>With a "+", as BroadWorks enterprise ids often have: it must survive SCIM filters.</summary>
+    public const string Enterprise = "sp+recon";
 
     private FlowthroughApplication App => hub.App;
 

@@ -1,8 +1,5 @@
-using Flowthrough.Provisioning.Targets;
 using Flowthrough.Provisioning.Targets.Reconciliation;
 using Flowthrough.Tests.PartnerHub;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Flowthrough.Tests.Provisioning.Targets;
 
@@ -17,7 +14,7 @@ public sealed class ScimReconciliationTests(ScimServerFixture scim) : IClassFixt
     {
         var server = await scim.FreshAsync();
         await using var hub = await HubFixture.StartAsync();
-        await UseScimTargetAsync(hub, server);
+        await ScimTargetSetup.PointAtAsync(hub.App, hub.Partner, server);
         var scenario = new ReconciliationScenario(hub, new ScimDriftInjection(server));
         await scenario.ProvisionAndDriftAsync();
 
@@ -25,7 +22,7 @@ public sealed class ScimReconciliationTests(ScimServerFixture scim) : IClassFixt
         first.Error.Should().BeNull();
         var items = await scenario.ItemsAsync(first.Id);
         scenario.ShouldFindTheDrift(first, items);
-        first.TargetName.Should().Be("scimmy");
+        first.TargetName.Should().Be("SCIM test server");
 
         await scenario.RepairAsync(items);
         var deleted = await scenario.ReloadAsync(scenario.Deleted.Id);
@@ -40,26 +37,5 @@ public sealed class ScimReconciliationTests(ScimServerFixture scim) : IClassFixt
 
         var second = await scenario.RunAsync();
         ReconciliationScenario.ShouldFindOnlyTheIgnored(second, await scenario.ItemsAsync(second.Id), scenario.StrangerId);
-    }
-
-    /// <summary>Points the hub's template at the scimmy server with its bearer token, as Settings → Provisioning targets would.</summary>
-    internal static async Task UseScimTargetAsync(HubFixture hub, ScimTestServer server)
-    {
-        var secrets = hub.App.Services.GetRequiredService<TargetSecrets>();
-        await using var db = hub.App.CreateDbContext();
-        var target = new ProvisioningTarget
-        {
-            PartnerId = hub.Partner.Partner.Id,
-            Name = "scimmy",
-            Kind = TargetKind.Scim,
-            BaseUrl = server.BaseUrl.ToString(),
-            Authentication = TargetAuthentication.BearerToken,
-            ProtectedSecret = secrets.Protect(server.Token),
-            Created = DateTime.UtcNow,
-        };
-        db.ProvisioningTargets.Add(target);
-        await db.SaveChangesAsync();
-        await db.Templates.Where(t => t.Id == hub.Partner.Template.Id)
-            .ExecuteUpdateAsync(u => u.SetProperty(t => t.TargetId, target.Id));
     }
 }
