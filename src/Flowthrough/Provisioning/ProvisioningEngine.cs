@@ -45,9 +45,17 @@ public sealed partial class ProvisioningEngine(
 
         var started = Stopwatch.GetTimestamp();
         var outcomes = new AttemptOutcome[plans.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, plans.Count),
+        // Subscribers sharing an email go one after another, oldest first, so the first to arrive gets the identity.
+        var byEmail = Enumerable.Range(0, plans.Count).GroupBy(i => plans[i].Subscriber.NormalizedEmail ?? $"#{i}");
+        await Parallel.ForEachAsync(byEmail,
             new ParallelOptions { MaxDegreeOfParallelism = CallParallelism, CancellationToken = cancellationToken },
-            async (i, token) => outcomes[i] = await provisioner.AttemptAsync(plans[i], token));
+            async (group, token) =>
+            {
+                foreach (var i in group)
+                {
+                    outcomes[i] = await provisioner.AttemptAsync(plans[i], token);
+                }
+            });
         cancellationToken.ThrowIfCancellationRequested();
 
         var results = plans.Zip(outcomes, (plan, outcome) => (plan, outcome)).ToList();

@@ -116,23 +116,24 @@ public sealed class TargetProvisioner(IServiceScopeFactory scopes)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FlowthroughDbContext>();
-        if (Guid.TryParse(existing.ExternalId, out var ownerId) && ownerId != plan.Subscriber.Id
-            && await db.Subscribers.AsNoTracking().AnyAsync(s => s.Id == ownerId, cancellationToken))
+        var key = plan.Target.IsBuiltIn ? where.Id.ToString() : where.Name;
+        if (!string.Equals(existing.Organization, key, StringComparison.OrdinalIgnoreCase))
+        {
+            if (!string.IsNullOrEmpty(existing.Organization)
+                && await IsCustomerOrganizationAsync(db, plan.Subscriber.PartnerId, existing.Organization, cancellationToken))
+            {
+                return new AttemptOutcome.Failed(ErrorCatalog.EmailInOtherOrganization);
+            }
+        }
+        else if (Guid.TryParse(existing.ExternalId, out var ownerId) && ownerId != plan.Subscriber.Id
+                 && await db.Subscribers.AsNoTracking().AnyAsync(s => s.Id == ownerId, cancellationToken))
         {
             // A second BroadWorks user with the same email would silently share the first one's identity.
             return new AttemptOutcome.Failed(ErrorCatalog.EmailInUseBySubscriber);
         }
-
-        var key = plan.Target.IsBuiltIn ? where.Id.ToString() : where.Name;
-        if (string.Equals(existing.Organization, key, StringComparison.OrdinalIgnoreCase))
+        else
         {
             return null;
-        }
-
-        if (!string.IsNullOrEmpty(existing.Organization)
-            && await IsCustomerOrganizationAsync(db, plan.Subscriber.PartnerId, existing.Organization, cancellationToken))
-        {
-            return new AttemptOutcome.Failed(ErrorCatalog.EmailInOtherOrganization);
         }
 
         return plan.Subscriber.MigrationConsentAt is null ? new AttemptOutcome.NeedsConsent() : null;

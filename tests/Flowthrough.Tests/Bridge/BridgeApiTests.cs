@@ -143,7 +143,7 @@ public sealed class BridgeApiTests : IAsyncLifetime
             var subscriber = await db.Subscribers.SingleAsync(s => s.Id == id);
             subscriber.RetryActivation("zofia@firma.example", "test", DateTime.UtcNow);
             subscriber.BeginAttempt();
-            subscriber.CompleteProvisioning(Guid.NewGuid(), Guid.NewGuid(), DateTime.UtcNow);
+            subscriber.CompleteProvisioning("u-" + Guid.NewGuid(), null, Guid.NewGuid(), DateTime.UtcNow);
             await db.SaveChangesAsync();
         }
 

@@ -137,8 +137,8 @@ public sealed class ProvisioningEngineTests
     [Fact]
     public async Task Transient_failures_retry_with_backoff_then_succeed()
     {
-        // Two failures: the batch's and then the row's own attempt.
-        var faults = new FailingPeopleInserts(failures: 2);
+        // One failure: the first attempt's create; the target is called once per attempt.
+        var faults = new FailingPeopleInserts(failures: 1);
         await using var app = await CreateWithFaultsAsync(faults);
         var partner = await app.CreatePartnerAsync();
         var subscriber = await AddAsync(app, partner, "u1", "u1@acme.example");

@@ -108,7 +108,7 @@ public sealed partial class StateChangeHomeTests
         StateChanges.Select(c => c.Name).Should().Contain(["Intake", "SubmitEmail", "RetryActivation", "UpdateDetails",
             "ChangePackage", "TryAgain", "ConfirmMigrationConsent", "RecordRemoval"]);
         StateChanges.Where(c => c.Engine).Select(c => c.Name).Should().BeEquivalentTo(["CompleteProvisioning",
-            "RequireUserMigration", "Fail", "ScheduleRetry", "BeginAttempt", "HoldForFirstUser", "ReleaseHold", "ReleaseLease"]);
+            "RequireUserMigration", "Defer", "Fail", "ScheduleRetry", "BeginAttempt", "HoldForFirstUser", "ReleaseHold", "ReleaseLease"]);
     }
 
     [Fact]

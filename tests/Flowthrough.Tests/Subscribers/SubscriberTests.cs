@@ -32,7 +32,7 @@ public sealed class SubscriberTests
             case Provisioned:
                 var provisioned = In(Status.Provisioning);
                 provisioned.BeginAttempt();
-                provisioned.CompleteProvisioning(Guid.NewGuid(), Guid.NewGuid(), Now);
+                provisioned.CompleteProvisioning("u-" + Guid.NewGuid(), null, Guid.NewGuid(), Now);
                 return provisioned;
             case Updating:
                 var updating = In(Provisioned);
@@ -53,7 +53,7 @@ public sealed class SubscriberTests
     {
         ["SubmitEmail"] = s => s.SubmitEmail("new@example.com", Actors.Subscriber, Later),
         ["ConfirmEmail"] = s => s.ConfirmEmail(Actors.Subscriber, Later),
-        ["CompleteProvisioning"] = s => s.CompleteProvisioning(Guid.NewGuid(), Guid.NewGuid(), Later),
+        ["CompleteProvisioning"] = s => s.CompleteProvisioning("u-" + Guid.NewGuid(), null, Guid.NewGuid(), Later),
         ["RequireUserMigration"] = s => s.RequireUserMigration(Later),
         ["ConfirmMigrationConsent"] = s => s.ConfirmMigrationConsent(Actors.Subscriber, Later),
         ["Fail"] = s => s.Fail(7001, "down", Later),
@@ -207,7 +207,7 @@ public sealed class SubscriberTests
         var person = Guid.NewGuid();
         var subscriber = In(Status.Provisioning);
         subscriber.BeginAttempt();
-        subscriber.CompleteProvisioning(person, Guid.NewGuid(), Later);
+        subscriber.CompleteProvisioning(person.ToString(), person, Guid.NewGuid(), Later);
         subscriber.PersonId.Should().Be(person);
         subscriber.NextAttemptAt.Should().BeNull();
 

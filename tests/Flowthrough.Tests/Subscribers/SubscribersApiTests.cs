@@ -314,7 +314,7 @@ public sealed class SubscribersApiTests : IAsyncLifetime
             var subscriber = await db.Subscribers.SingleAsync(s => s.Id == id);
             subscriber.BeginAttempt();
             subscriber.UpdateDetails(new DetailChange(MobilePhoneNumber: "+48 600 000 000"), Actors.Api, DateTime.UtcNow);
-            subscriber.CompleteProvisioning(Guid.NewGuid(), Guid.NewGuid(), DateTime.UtcNow);
+            subscriber.CompleteProvisioning("u-" + Guid.NewGuid(), null, Guid.NewGuid(), DateTime.UtcNow);
             await db.SaveChangesAsync();
         }
 

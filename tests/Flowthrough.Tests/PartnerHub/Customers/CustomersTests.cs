@@ -52,7 +52,7 @@ public sealed class CustomersTests : IAsyncLifetime
             subscriber.BeginAttempt();
             if (status == SubscriberStatus.Provisioned)
             {
-                subscriber.CompleteProvisioning(Guid.NewGuid(), Guid.NewGuid(), now);
+                subscriber.CompleteProvisioning("u-" + Guid.NewGuid(), null, Guid.NewGuid(), now);
             }
             else
             {

@@ -28,7 +28,7 @@ public sealed class DashboardTests
             {
                 var done = Make($"done{i}", now.AddHours(-5), $"d{i}@x.example");
                 done.BeginAttempt();
-                done.CompleteProvisioning(Guid.NewGuid(), Guid.NewGuid(), now.AddHours(-5).AddMinutes(i + 1));
+                done.CompleteProvisioning("u-" + Guid.NewGuid(), null, Guid.NewGuid(), now.AddHours(-5).AddMinutes(i + 1));
                 db.Subscribers.Add(done);
             }
 
@@ -63,7 +63,7 @@ public sealed class DashboardTests
             {
                 var done = Make(id, at.AddMinutes(-5), $"{id}@x.example");
                 done.BeginAttempt();
-                done.CompleteProvisioning(Guid.NewGuid(), Guid.NewGuid(), at);
+                done.CompleteProvisioning("u-" + Guid.NewGuid(), null, Guid.NewGuid(), at);
                 return done;
             }
 

@@ -26,7 +26,7 @@ internal static class UserStatusSeed
     {
         var s = InProgress(owner, userId, at.AddMinutes(-1), first, last);
         s.BeginAttempt();
-        s.CompleteProvisioning(Guid.NewGuid(), Guid.NewGuid(), at);
+        s.CompleteProvisioning("u-" + Guid.NewGuid(), null, Guid.NewGuid(), at);
         return s;
     }
 
