@@ -158,7 +158,7 @@ public sealed class EditModel(FlowthroughDbContext db, TargetSecrets secrets, Pr
 
     private async Task CheckNameFreeAsync(Guid? id)
     {
-        if (FormChecks.Clean(Input.Name) is { } name && !ModelState.ContainsKey("Input.Name") && await NameTakenAsync(name, id))
+        if (FormChecks.Clean(Input.Name) is { } name && ModelState["Input.Name"] is not { Errors.Count: > 0 } && await NameTakenAsync(name, id))
         {
             ModelState.AddModelError("Input.Name", text["Val_NameTaken"]);
         }
