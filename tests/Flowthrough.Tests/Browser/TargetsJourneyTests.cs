@@ -56,7 +56,7 @@ public sealed class TargetsJourneyTests
             await page.Locator("#save-target").ClickAsync();
             await Expect(page.Locator("p.notice[role=status]")).ToContainTextAsync("Stand-in SCIM");
             await Expect(page.Locator("#secret-state")).ToHaveAttributeAsync("data-saved", "true");
-            await PageScreens.CaptureAsync(page, $"partner-hub-{language}-target-edit", fitsPhone: false);
+            await PageScreens.CaptureAsync(page, $"partner-hub-{language}-target-edit");
 
             await page.GotoAsync($"{app.ServerUrl}/partner/templates/{partner.Template.Id}/edit");
             await page.Locator("#target").SelectOptionAsync(new SelectOptionValue { Label = "Stand-in SCIM" });
@@ -67,7 +67,7 @@ public sealed class TargetsJourneyTests
             await page.GotoAsync($"{app.ServerUrl}/partner/targets");
             await Expect(page.Locator("#targets tbody tr")).ToHaveCountAsync(2);
             await Expect(page.Locator("#targets tbody tr").Nth(1).Locator(".templates")).ToHaveTextAsync("Template");
-            await PageScreens.CaptureAsync(page, $"partner-hub-{language}-targets", fitsPhone: false);
+            await PageScreens.CaptureAsync(page, $"partner-hub-{language}-targets");
         }
         catch
         {

@@ -43,7 +43,7 @@ public sealed class TestConnectionTests : IAsyncLifetime
         {
             ["patch"] = "Yes",
             ["filter"] = "Yes (at most 200 results)",
-            ["bulk"] = "No (at most 0 operations)",
+            ["bulk"] = "No",
             ["changePassword"] = "No",
             ["sort"] = "Yes",
             ["etag"] = "No",
