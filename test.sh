@@ -5,7 +5,7 @@
 #
 # What it does, in order:
 #   1. installs the Debian packages the tests need, and only those that are missing (a warm machine
-#      never touches apt);
+#      never touches apt), and the SCIM test server's npm packages (tools/ScimServer/install.sh);
 #   2. starts a throwaway PostgreSQL 15 cluster on a free port (unless FLOWTHROUGH_TEST_POSTGRES
 #      already names a server), and removes it on any exit;
 #   3. restores and builds the solution once (Release);
@@ -65,6 +65,13 @@ want_chromium_for_browser_tests() {
   package_installed fonts-dejavu-core || wanted_packages+=(fonts-dejavu-core)
 }
 
+# Node.js runs the SCIM test server (tools/ScimServer). Debian's nodejs only when no node is on PATH:
+# a newer Node installed another way is kept.
+want_node_for_scim_server() {
+  command -v node >/dev/null || wanted_packages+=(nodejs)
+  command -v npm >/dev/null || wanted_packages+=(npm)
+}
+
 apt_install_wanted() {
   if [[ ${#wanted_packages[@]} -eq 0 ]]; then
     return
@@ -81,10 +88,14 @@ command -v dotnet >/dev/null \
 
 want_smtp_sink
 want_chromium_for_browser_tests
+want_node_for_scim_server
 if [[ -z ${FLOWTHROUGH_TEST_POSTGRES:-} ]]; then
   want_postgres_server
 fi
 apt_install_wanted
+
+# The SCIM test server's npm packages (the tests start the server themselves, one per test class).
+tools/ScimServer/install.sh
 
 # ---------------------------------------------------------------------------------------------
 # 2. PostgreSQL: a throwaway cluster in a temp dir, tuned for speed, not durability.

@@ -123,11 +123,13 @@ public sealed class FlowthroughApplication : WebApplicationFactory<Program>
     public T Service<T>()
         where T : notnull => Services.GetRequiredService<T>();
 
-    /// <summary>Runs the engine until nothing is due: what its workers would do, in the test's own time.</summary>
+    /// <summary>Runs the engine (and its target removals) until nothing is due: what its workers would do, in the test's own time.</summary>
     public async Task DrainEngineAsync()
     {
         var engine = Service<Flowthrough.Provisioning.ProvisioningEngine>();
-        while (await engine.ProcessBatchAsync(TestContext.Current.CancellationToken) > 0)
+        var removals = Service<Flowthrough.Provisioning.Targets.TargetRemovalWorker>();
+        var token = TestContext.Current.CancellationToken;
+        while (await engine.ProcessBatchAsync(token) + await removals.ProcessDueAsync(token) > 0)
         {
         }
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Flowthrough.Data;
 using Flowthrough.Provisioning.Targets;
 using Flowthrough.Subscribers;
@@ -43,6 +44,9 @@ public sealed class TargetProvisioner(IServiceScopeFactory scopes)
             return new AttemptOutcome.Held(organization.Id);
         }
 
+        // The engine runs outside any request: each attempt gets its own trace, sent to the target as traceparent and
+        // kept on the timeline, so the target's logs and ours can be matched.
+        using var activity = Activity.Current is null ? new Activity("flowthrough.provisioning.attempt").Start() : null;
         var trace = TargetCallTrace.Begin();
         try
         {
@@ -139,12 +143,15 @@ public sealed class TargetProvisioner(IServiceScopeFactory scopes)
         return plan.Subscriber.MigrationConsentAt is null ? new AttemptOutcome.NeedsConsent() : null;
     }
 
-    /// <summary>Whether the key names one of the partner's own customer organisations (by id, or by name in a SCIM target).</summary>
-    private static Task<bool> IsCustomerOrganizationAsync(FlowthroughDbContext db, Guid partnerId, string key,
+    /// <summary>
+    /// Whether the user's organisation is a customer organisation, which the user cannot be moved out of. In the
+    /// built-in directory every organisation is one (its key is an organisation id); in a SCIM target only the
+    /// partner's own customer organisations are, by name: any other user is outside them, and consent moves it.
+    /// </summary>
+    private static async Task<bool> IsCustomerOrganizationAsync(FlowthroughDbContext db, Guid partnerId, string key,
         CancellationToken cancellationToken) =>
-        Guid.TryParse(key, out var id)
-            ? db.Organizations.AsNoTracking().AnyAsync(o => o.Id == id, cancellationToken)
-            : db.Organizations.AsNoTracking().AnyAsync(o => o.PartnerId == partnerId && o.Name == key, cancellationToken);
+        Guid.TryParse(key, out _)
+        || await db.Organizations.AsNoTracking().AnyAsync(o => o.PartnerId == partnerId && o.Name == key, cancellationToken);
 
     private static object Describe(ResolvedTarget target, TargetCallTrace trace) =>
         new { name = target.Name, status = trace.Status, traceId = trace.TraceId, calls = trace.Calls };

@@ -39,7 +39,14 @@ public sealed class DemoSeed(
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FlowthroughDbContext>();
-        await SeedAsync(db, options, time.GetUtcNow().UtcDateTime, cancellationToken);
+        var partner = await SeedAsync(db, options, time.GetUtcNow().UtcDateTime, cancellationToken);
+        if (!string.IsNullOrWhiteSpace(options.ScimUrl))
+        {
+            await DemoScimTarget.PointDemoTemplatesAsync(db, partner, options,
+                scope.ServiceProvider.GetRequiredService<Provisioning.Targets.TargetSecrets>(), time.GetUtcNow().UtcDateTime,
+                cancellationToken);
+        }
+
         lifetime.ApplicationStarted.Register(() => Print(options));
     }
 

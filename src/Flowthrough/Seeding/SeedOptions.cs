@@ -13,4 +13,9 @@ public sealed class SeedOptions
     public string ProvisioningAccount { get; set; } = "bwprov";
     public string ProvisioningPassword { get; set; } = "Demo-Prov-2026!";
     public string ClusterXsiActionsUrl { get; set; } = "http://127.0.0.1:5090/com.broadsoft.xsi-actions";
+
+    /// <summary>The SCIM server the demo templates provision into (<c>./run.sh --scim</c>); unset = the built-in directory.</summary>
+    public string? ScimUrl { get; set; }
+
+    public string ScimToken { get; set; } = "scim-demo-token";
 }

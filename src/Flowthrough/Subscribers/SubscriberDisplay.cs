@@ -20,6 +20,11 @@ public static class SubscriberDisplay
         }
 
         var language = CultureInfo.CurrentUICulture.Name;
-        return errorReference is null ? error.Describe(language) : error.DescribeWithReference(language, errorReference);
+        var text = errorReference is null ? error.Describe(language) : error.DescribeWithReference(language, errorReference);
+        // A target's refusal is fixed by reading its own words: they follow the catalogue's text as they were stored.
+        return code == ErrorCatalog.TargetRejected.Code && storedDescription is not null
+            && storedDescription.StartsWith(error.English, StringComparison.Ordinal) && storedDescription.Length > error.English.Length
+            ? $"{text} {storedDescription[error.English.Length..].Trim()}"
+            : text;
     }
 }

@@ -167,13 +167,7 @@ public sealed partial class PortalFixture : IAsyncDisposable
         return null;
     }
 
-    public async Task DrainEngineAsync()
-    {
-        var engine = App.Service<ProvisioningEngine>();
-        while (await engine.ProcessBatchAsync(TestContext.Current.CancellationToken) > 0)
-        {
-        }
-    }
+    public Task DrainEngineAsync() => App.DrainEngineAsync();
 
     public Task SetFaultsAsync(object faults) => Simulator.Client.PutAsJsonAsync("/api/faults", faults);
 

@@ -143,6 +143,11 @@ public sealed class ScimConnection(IHttpClientFactory clients, ScimTokenCache to
 
     private static string? CurrentTraceId() => Activity.Current?.TraceId.ToHexString();
 
-    /// <summary>A SCIM filter string literal (RFC 7644 §3.4.2.2: JSON string rules).</summary>
-    public static string Quote(string value) => JsonSerializer.Serialize(value);
+    /// <summary>
+    /// A SCIM filter string literal (RFC 7644 §3.4.2.2: JSON string rules). Only what JSON requires is escaped: a
+    /// server compares the literal as written, and the default encoder's \u002B for "+" would match nothing.
+    /// </summary>
+    public static string Quote(string value) => JsonSerializer.Serialize(value, FilterLiteral);
+
+    private static readonly JsonSerializerOptions FilterLiteral = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

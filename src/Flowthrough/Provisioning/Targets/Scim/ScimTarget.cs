@@ -16,8 +16,11 @@ public sealed class ScimTarget(ScimSettings settings, ScimConnection connection)
     private const string PatchSchema = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
     private const int PageSize = 100;
 
-    /// <summary>Group display name → id, per base URL: groups are created once and then only looked up here.</summary>
-    private readonly ConcurrentDictionary<(Uri, string), string> groups = new();
+    /// <summary>
+    /// Group display name → its id, per base URL: each group is looked up (or created) once, by one task that every
+    /// concurrent attempt shares, so a burst of new users never races to create the same group.
+    /// </summary>
+    private readonly ConcurrentDictionary<(Uri, string), Lazy<Task<string>>> groups = new();
 
     public ScimSettings Settings => settings;
 
@@ -45,7 +48,9 @@ public sealed class ScimTarget(ScimSettings settings, ScimConnection connection)
     {
         ArgumentNullException.ThrowIfNull(organization);
         // One replace with every mapped attribute (RFC 7644 §3.5.2.3 without a path), plus removals of the ones now empty.
-        var operations = new JsonArray { new JsonObject { ["op"] = "replace", ["value"] = settings.Mapping.Build(user, ExtraValues(user)) } };
+        var value = settings.Mapping.Build(user, ExtraValues(user));
+        value.Remove("schemas");
+        var operations = new JsonArray { new JsonObject { ["op"] = "replace", ["value"] = value } };
         foreach (var emptied in EmptiedPaths(user))
         {
             operations.Add(new JsonObject { ["op"] = "remove", ["path"] = emptied });
@@ -125,7 +130,7 @@ public sealed class ScimTarget(ScimSettings settings, ScimConnection connection)
         for (var start = 1; ; start += PageSize)
         {
             var query = $"?startIndex={start}&count={PageSize}" + (filter is null ? "" : $"&filter={Uri.EscapeDataString(filter)}");
-            var page = await connection.SendAsync(settings, HttpMethod.Get, new Uri(Users(organization) + query), null, cancellationToken);
+            var page = await connection.SendAsync(settings, HttpMethod.Get, Users(organization, query), null, cancellationToken);
             var resources = page is { } p && p.TryGetProperty("Resources", out var list) ? list.EnumerateArray().ToList() : [];
             foreach (var resource in resources)
             {
@@ -180,37 +185,43 @@ public sealed class ScimTarget(ScimSettings settings, ScimConnection connection)
             cancellationToken);
     }
 
-    /// <summary>The group's id, created on first use; a concurrent creation (409) is looked up instead.</summary>
+    /// <summary>The group's id, created on first use; a creation by someone else (409) is looked up instead.</summary>
     private async Task<string> GroupIdAsync(TargetOrganization organization, string displayName, CancellationToken cancellationToken)
     {
         var key = (settings.BaseFor(organization.SpEnterpriseId), displayName);
-        if (groups.TryGetValue(key, out var cached))
+        var lookup = groups.GetOrAdd(key, k => new Lazy<Task<string>>(() => EnsureGroupAsync(organization, k.Item1, k.Item2)));
+        try
         {
-            return cached;
+            return await lookup.Value.WaitAsync(cancellationToken);
         }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A failed look-up is not remembered: the next attempt asks the target again.
+            groups.TryRemove(new KeyValuePair<(Uri, string), Lazy<Task<string>>>(key, lookup));
+            throw;
+        }
+    }
 
-        var id = await FindGroupAsync(organization, displayName, cancellationToken);
+    private async Task<string> EnsureGroupAsync(TargetOrganization organization, Uri baseUri, string displayName)
+    {
+        // Not the caller's token: the look-up is shared, and one caller giving up must not fail the others.
+        using var timeout = new CancellationTokenSource(settings.Timeout * 3);
+        var id = await FindGroupAsync(organization, displayName, timeout.Token);
         if (id is null)
         {
             try
             {
-                var created = await connection.SendAsync(settings, HttpMethod.Post, new Uri(key.Item1, "Groups"),
-                    new JsonObject { ["schemas"] = new JsonArray(GroupSchema), ["displayName"] = displayName }, cancellationToken);
+                var created = await connection.SendAsync(settings, HttpMethod.Post, new Uri(baseUri, "Groups"),
+                    new JsonObject { ["schemas"] = new JsonArray(GroupSchema), ["displayName"] = displayName }, timeout.Token);
                 id = created?.GetProperty("id").GetString();
             }
             catch (TargetConflictException)
             {
-                id = await FindGroupAsync(organization, displayName, cancellationToken);
+                id = await FindGroupAsync(organization, displayName, timeout.Token);
             }
         }
 
-        if (id is null)
-        {
-            throw new TargetUnavailableException($"{settings.Name} neither created nor found the group \"{displayName}\".");
-        }
-
-        groups[key] = id;
-        return id;
+        return id ?? throw new TargetUnavailableException($"{settings.Name} neither created nor found the group \"{displayName}\".");
     }
 
     private async Task<string?> FindGroupAsync(TargetOrganization organization, string displayName, CancellationToken cancellationToken)
@@ -232,13 +243,15 @@ public sealed class ScimTarget(ScimSettings settings, ScimConnection connection)
     {
         ArgumentNullException.ThrowIfNull(organization);
         var page = await connection.SendAsync(settings, HttpMethod.Get,
-            new Uri(Users(organization) + $"?filter={Uri.EscapeDataString(filter)}"), null, cancellationToken);
+            Users(organization, $"?filter={Uri.EscapeDataString(filter)}"), null, cancellationToken);
         return page is { } p && p.TryGetProperty("Resources", out var list) && list.GetArrayLength() > 0
             ? ToUser(organization, list[0])
             : null;
     }
 
-    private Uri Users(TargetOrganization organization) => new(settings.BaseFor(organization.SpEnterpriseId), "Users");
+    /// <summary>The Users endpoint with an already escaped query (built relative to the base, so escapes survive).</summary>
+    private Uri Users(TargetOrganization organization, string query = "") =>
+        new(settings.BaseFor(organization.SpEnterpriseId), "Users" + query);
 
     private Uri UserUri(TargetOrganization organization, string id) =>
         new(settings.BaseFor(organization.SpEnterpriseId), $"Users/{Uri.EscapeDataString(id)}");
