@@ -5,7 +5,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Flowthrough.Operations;
 
 /// <summary>
-/// The command-line verbs: <c>migrate</c>, <c>create-partner</c>, <c>create-admin</c> and <c>create-token</c>.
+/// The command-line verbs: <c>migrate</c>, <c>create-partner</c>, <c>create-admin</c>, <c>create-token</c> and
+/// <c>set-target</c> (<see cref="SetTargetCommand"/>).
 /// Anything else runs the server. Exit codes: 0 done, 1 refused (unknown partner, duplicate), 2 wrong usage.
 /// </summary>
 public static class Commands
@@ -16,7 +17,7 @@ public static class Commands
         "Usage: create-admin --partner <partner name or id> --email <address> [--role full|read-only]";
 
     public static bool IsCommand(string[] args) =>
-        args is ["migrate", ..] or ["create-token", ..] or ["create-partner", ..] or ["create-admin", ..];
+        args is ["migrate", ..] or ["create-token", ..] or ["create-partner", ..] or ["create-admin", ..] or ["set-target", ..];
 
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
@@ -35,6 +36,9 @@ public static class Commands
             case "create-admin":
                 return await CreateAdminAsync(db, scope.ServiceProvider.GetRequiredService<AdminAccounts>(), time,
                     app.Configuration);
+            case "set-target":
+                return await SetTargetCommand.RunAsync(db, scope.ServiceProvider.GetRequiredService<Provisioning.Targets.TargetSecrets>(),
+                    time, app.Configuration);
             default:
                 return await CreateTokenAsync(db, time, app.Configuration);
         }

@@ -49,6 +49,7 @@ public static class PartnerHubSetup
             o.Conventions.AddPageRoute("/PartnerHub/Templates/Index", "/partner/customers/templates");
             // One form creates and edits a template.
             o.Conventions.AddPageRoute("/PartnerHub/Templates/Edit", "/partner/templates/new");
+            o.Conventions.AddPageRoute("/PartnerHub/Targets/Edit", "/partner/targets/new");
             o.Conventions.AddFolderApplicationModelConvention("/PartnerHub",
                 model => model.Filters.Add(new ReadOnlyAdminFilter()));
         });

@@ -21,6 +21,7 @@ public static class ProvisioningServiceCollectionExtensions
         services.AddSingleton<Targets.TargetRemovalWorker>();
         services.AddSingleton<Targets.Scim.ScimTokenCache>();
         services.AddSingleton<Targets.Scim.ScimConnection>();
+        services.AddSingleton<Targets.Scim.ScimServerProbe>();
         services.AddHttpClient(Targets.Scim.ScimConnection.ClientName, client =>
         {
             client.Timeout = Timeout.InfiniteTimeSpan; // Each target's own timeout applies per request.

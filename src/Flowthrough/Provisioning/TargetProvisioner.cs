@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Flowthrough.Data;
 using Flowthrough.Provisioning.Targets;
 using Flowthrough.Subscribers;
@@ -43,6 +44,9 @@ public sealed class TargetProvisioner(IServiceScopeFactory scopes)
             return new AttemptOutcome.Held(organization.Id);
         }
 
+        // The engine runs outside any request: each attempt gets its own trace, sent to the target as traceparent and
+        // kept on the timeline, so the target's logs and ours can be matched.
+        using var activity = Activity.Current is null ? new Activity("flowthrough.provisioning.attempt").Start() : null;
         var trace = TargetCallTrace.Begin();
         try
         {

@@ -37,11 +37,16 @@ public sealed class AccessibilityTests
         var admin = await HubFixture.AddAdminAsync(app, partner, PartnerAdminRole.FullAdmin);
         var readOnlyAdmin = await HubFixture.AddAdminAsync(app, partner, PartnerAdminRole.ReadOnly);
         var now = DateTime.UtcNow;
+        var target = new Flowthrough.Provisioning.Targets.ProvisioningTarget
+        {
+            PartnerId = partner.Partner.Id, Name = "SCIM a11y", BaseUrl = "https://idp.example/scim/v2", Created = now,
+        };
         var failed = UserStatusSeed.Failed(partner, "err-a11y", now.AddHours(-3), "Łukasz", "Nowak");
         await using (var db = app.CreateDbContext())
         {
             db.Subscribers.AddRange(failed, UserStatusSeed.Pending(partner, "pend-a11y", now.AddHours(-2)),
                 UserStatusSeed.Provisioned(partner, "prov-a11y", now.AddHours(-1), "Zofia", "Wójcik"));
+            db.ProvisioningTargets.Add(target);
             await db.SaveChangesAsync();
         }
 
@@ -49,6 +54,7 @@ public sealed class AccessibilityTests
         {
             ["{template}"] = partner.Template.Id.ToString(),
             ["{cluster}"] = partner.Template.ClusterId.ToString(),
+            ["{target}"] = target.Id.ToString(),
             ["{subscriber}"] = failed.Id.ToString(),
             ["{admin}"] = readOnlyAdmin.Id.ToString(),
             ["{slug}"] = partner.Template.ActivationSlug,

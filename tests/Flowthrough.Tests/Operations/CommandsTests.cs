@@ -1,6 +1,12 @@
+using Flowthrough.Clusters;
 using Flowthrough.Data;
+using Flowthrough.Operations;
 using Flowthrough.Partners;
+using Flowthrough.Provisioning.Targets;
+using Flowthrough.Templates;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Flowthrough.Tests.Operations;
 
@@ -154,4 +160,93 @@ public sealed class CommandsTests
 
     private static string LastLine(string output) =>
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+    [Fact]
+    public async Task Set_target_creates_a_scim_target_points_the_template_at_it_and_never_prints_the_token()
+    {
+        const string token = "scim-Bearer-Token-For-Set-Target-91";
+        await using var database = await TestDatabase.CreateAsync();
+        var template = await SeedTemplateAsync(database);
+
+        var created = await RunAsync(database, "set-target", "--template", template.ProvisioningId,
+            "--scim-url", "http://127.0.0.1:7612/scim/v2", "--scim-token", token);
+
+        created.ExitCode.Should().Be(0, created.Error);
+        created.Output.Should().Contain("SCIM target \"SCIM 127.0.0.1\" created for Acme Telecom: http://127.0.0.1:7612/scim/v2")
+            .And.Contain($"Template \"Gold\" ({template.ProvisioningId}) now provisions into \"SCIM 127.0.0.1\".");
+        (created.Output + created.Error).Should().NotContain(token);
+        await using (var db = database.CreateContext())
+        {
+            var target = await db.ProvisioningTargets.AsNoTracking().SingleAsync();
+            target.Name.Should().Be("SCIM 127.0.0.1");
+            target.PartnerId.Should().Be(template.PartnerId);
+            target.Kind.Should().Be(TargetKind.Scim);
+            target.Authentication.Should().Be(TargetAuthentication.BearerToken);
+            target.ProtectedSecret.Should().NotContain(token);
+            (await SecretsOf(database)).Unprotect(target.ProtectedSecret).Should().Be(token);
+            (await db.Templates.AsNoTracking().SingleAsync(t => t.Id == template.Id)).TargetId.Should().Be(target.Id);
+            (await db.AdminAuditEvents.AsNoTracking().Select(a => a.Action).ToListAsync()).Should().BeEquivalentTo(["target.create", "template.update"]);
+            (await db.AdminAuditEvents.AsNoTracking().Select(a => a.Data!).ToListAsync()).Should().NotContain(d => d.Contains(token));
+        }
+
+        // The same name again updates that target: a new URL and token, one target still.
+        var updated = await RunAsync(database, "set-target", "--template", template.ProvisioningId,
+            "--scim-url", "https://idp.example/scim/v2", "--scim-token", "second-token-xyz", "--name", "SCIM 127.0.0.1");
+        updated.ExitCode.Should().Be(0, updated.Error);
+        updated.Output.Should().Contain("SCIM target \"SCIM 127.0.0.1\" of Acme Telecom updated: https://idp.example/scim/v2")
+            .And.Contain("already provisioned into it").And.NotContain("second-token-xyz");
+        await using (var db = database.CreateContext())
+        {
+            var target = await db.ProvisioningTargets.AsNoTracking().SingleAsync();
+            target.BaseUrl.Should().Be("https://idp.example/scim/v2");
+            target.Revision.Should().Be(2);
+            (await SecretsOf(database)).Unprotect(target.ProtectedSecret).Should().Be("second-token-xyz");
+        }
+    }
+
+    [Fact]
+    public async Task Set_target_refuses_an_unknown_template_a_bad_url_and_missing_arguments()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+
+        var unknown = await RunAsync(database, "set-target", "--template", "pv-nobody", "--scim-url", "https://idp.example/scim/v2",
+            "--scim-token", "t");
+        unknown.ExitCode.Should().Be(1);
+        unknown.Error.Should().Contain("No template has the provisioning ID 'pv-nobody'.");
+
+        var badUrl = await RunAsync(database, "set-target", "--template", "pv-nobody", "--scim-url", "idp.example", "--scim-token", "t");
+        badUrl.ExitCode.Should().Be(2);
+        badUrl.Error.Should().Contain("is not an absolute http:// or https:// URL");
+
+        var usage = await RunAsync(database, "set-target", "--template", "pv-nobody");
+        usage.ExitCode.Should().Be(2);
+        usage.Error.Should().StartWith(SetTargetCommand.Usage);
+        await using var db = database.CreateContext();
+        (await db.ProvisioningTargets.CountAsync()).Should().Be(0);
+    }
+
+    private static async Task<OnboardingTemplate> SeedTemplateAsync(TestDatabase database)
+    {
+        await using var db = database.CreateContext();
+        var partner = new Partner { Name = "Acme Telecom", Created = DateTime.UtcNow };
+        var cluster = new BroadWorksCluster { PartnerId = partner.Id, Name = "Cluster", XsiActionsUrl = "http://127.0.0.1:9/com.broadsoft.xsi-actions" };
+        var template = new OnboardingTemplate
+        {
+            PartnerId = partner.Id, ClusterId = cluster.Id, Name = "Gold", ProvisioningId = "pv-set-target-test",
+            ActivationSlug = "slug-set-target", Created = DateTime.UtcNow,
+        };
+        db.AddRange(partner, cluster, template);
+        await db.SaveChangesAsync();
+        return template;
+    }
+
+    /// <summary>The app's Data Protection keys, read from the database the command wrote them to.</summary>
+    private static Task<TargetSecrets> SecretsOf(TestDatabase database)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddScoped<FlowthroughDbContext>(_ => database.CreateContext());
+        services.AddDataProtection().SetApplicationName("Flowthrough").PersistKeysToDbContext<FlowthroughDbContext>();
+        var provider = services.BuildServiceProvider();
+        return Task.FromResult(new TargetSecrets(provider.GetRequiredService<IDataProtectionProvider>()));
+    }
 }

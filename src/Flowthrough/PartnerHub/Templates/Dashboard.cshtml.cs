@@ -11,7 +11,7 @@ namespace Flowthrough.PartnerHub.Templates;
 /// provisioned, and who is stuck. Every figure is one grouped or bounded query on a (PartnerId, TemplateId, …) index
 /// or on the per-template status counts, so the page costs the same at a million users.
 /// </summary>
-public sealed class DashboardModel(FlowthroughDbContext db, TimeProvider time) : PageModel
+public sealed class DashboardModel(FlowthroughDbContext db, TimeProvider time, Flowthrough.Provisioning.Targets.TargetGates gates) : PageModel
 {
     /// <summary>Time-to-provisioned is measured over the most recent provisionings only, so the page stays fast at any size.</summary>
     public const int Sample = 10_000;
@@ -33,6 +33,9 @@ public sealed class DashboardModel(FlowthroughDbContext db, TimeProvider time) :
     public string TemplateName { get; private set; } = "";
 
     public Guid TemplateId { get; private set; }
+
+    /// <summary>Where the template provisions and whether its circuit breaker lets calls through.</summary>
+    public Targets.TemplateTarget Target { get; private set; } = null!;
 
     public IReadOnlyList<Stage> Funnel { get; private set; } = [];
 
@@ -58,7 +61,7 @@ public sealed class DashboardModel(FlowthroughDbContext db, TimeProvider time) :
     {
         var partnerId = User.PartnerId();
         var template = await db.Templates.AsNoTracking().Where(t => t.Id == id && t.PartnerId == partnerId)
-            .Select(t => new { t.Id, t.Name }).FirstOrDefaultAsync(HttpContext.RequestAborted);
+            .Select(t => new { t.Id, t.Name, t.TargetId }).FirstOrDefaultAsync(HttpContext.RequestAborted);
         if (template is null)
         {
             return NotFound();
@@ -66,6 +69,7 @@ public sealed class DashboardModel(FlowthroughDbContext db, TimeProvider time) :
 
         TemplateId = template.Id;
         TemplateName = template.Name;
+        Target = await Targets.TemplateTarget.OfAsync(db, gates, partnerId, template.TargetId, HttpContext.RequestAborted);
         var counts = await db.TemplateStatusCounts.AsNoTracking().Where(c => c.TemplateId == id)
             .Select(c => new { Key = c.Status, Count = (int)c.Count }).ToListAsync(HttpContext.RequestAborted);
         SubscriberStatus[] order =

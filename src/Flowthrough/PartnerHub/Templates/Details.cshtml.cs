@@ -14,13 +14,15 @@ namespace Flowthrough.PartnerHub.Templates;
 /// users (disable / enable; what that means lives in <see cref="TemplateAvailability"/>).
 /// </summary>
 public sealed class DetailsModel(FlowthroughDbContext db, IOptions<AppOptions> app, TemplateLifecycle lifecycle,
-    TimeProvider time, IStringLocalizer<LifecycleText> text) : PageModel
+    TimeProvider time, IStringLocalizer<LifecycleText> text, Flowthrough.Provisioning.Targets.TargetGates gates) : PageModel
 {
     public Availability Availability { get; private set; }
 
     public OnboardingTemplate Template { get; private set; } = null!;
 
     public string ClusterName { get; private set; } = "";
+
+    public Targets.TemplateTarget Target { get; private set; } = null!;
 
     public string AdapterUrl => $"{app.Value.BaseUrl}/bridge/{Template.ProvisioningId}";
 
@@ -39,6 +41,7 @@ public sealed class DetailsModel(FlowthroughDbContext db, IOptions<AppOptions> a
         Template = template;
         ClusterName = await db.Clusters.Where(c => c.Id == template.ClusterId).Select(c => c.Name)
             .FirstOrDefaultAsync(HttpContext.RequestAborted) ?? "";
+        Target = await Targets.TemplateTarget.OfAsync(db, gates, partnerId, template.TargetId, HttpContext.RequestAborted);
         Availability = await TemplateAvailability.OfAsync(db, template, HttpContext.RequestAborted);
         return Page();
     }

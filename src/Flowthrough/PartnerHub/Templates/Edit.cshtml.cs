@@ -14,7 +14,8 @@ namespace Flowthrough.PartnerHub.Templates;
 /// field of the Partner Hub wizard in one form. The provisioning password is write-only: it is never rendered, an empty
 /// field on edit keeps the stored one, and only its hash is stored.
 /// </summary>
-public sealed class EditModel(FlowthroughDbContext db, TimeProvider time, IStringLocalizer<ConfigText> config) : PageModel
+public sealed class EditModel(FlowthroughDbContext db, TimeProvider time, IStringLocalizer<ConfigText> config,
+    IStringLocalizer<TargetsText> targetsText) : PageModel
 {
     public const int NameLength = 200;
     public const int TextLength = 200;
@@ -38,11 +39,17 @@ public sealed class EditModel(FlowthroughDbContext db, TimeProvider time, IStrin
 
     public IReadOnlyList<(Guid Id, string Name)> Clusters { get; private set; } = [];
 
+    /// <summary>The partner's provisioning targets; the built-in directory (no target) is offered beside them.</summary>
+    public IReadOnlyList<(Guid Id, string Name)> Targets { get; private set; } = [];
+
     /// <summary>The form's fields. Booleans default to false because an unticked checkbox posts nothing.</summary>
     public sealed class InputModel
     {
         public string? Name { get; set; }
         public string? ClusterId { get; set; }
+
+        /// <summary>Empty = the built-in directory.</summary>
+        public string? TargetId { get; set; }
         public bool FlowThroughEnabled { get; set; }
         public string? ProvisioningAccountName { get; set; }
         public string? ProvisioningPassword { get; set; }
@@ -67,6 +74,7 @@ public sealed class EditModel(FlowthroughDbContext db, TimeProvider time, IStrin
         {
             Name = t.Name,
             ClusterId = t.ClusterId.ToString(),
+            TargetId = t.TargetId?.ToString(),
             FlowThroughEnabled = t.FlowThroughEnabled,
             ProvisioningAccountName = t.ProvisioningAccountName,
             AutoCreateOrganizations = t.AutoCreateOrganizations,
@@ -110,7 +118,7 @@ public sealed class EditModel(FlowthroughDbContext db, TimeProvider time, IStrin
             Input = InputModel.From(template);
         }
 
-        await LoadClustersAsync();
+        await LoadChoicesAsync();
         return Page();
     }
 
@@ -129,12 +137,13 @@ public sealed class EditModel(FlowthroughDbContext db, TimeProvider time, IStrin
         }
 
         var clusterId = await ValidateAsync(template);
+        var targetId = await ValidateTargetAsync();
         var password = Input.ProvisioningPassword;
         // Never echoed back, whatever happens next.
         Input.ProvisioningPassword = null;
         if (!ModelState.IsValid)
         {
-            await LoadClustersAsync();
+            await LoadChoicesAsync();
             return Page();
         }
 
@@ -154,6 +163,7 @@ public sealed class EditModel(FlowthroughDbContext db, TimeProvider time, IStrin
         }
 
         Apply(template, clusterId!.Value, password);
+        template.TargetId = targetId;
         db.ChangeTracker.DetectChanges();
         // Names of the changed fields only: never a value, so the password (or its hash) cannot leak into the audit.
         var changed = db.Entry(template).Properties.Where(p => creating || p.IsModified).Select(p => p.Metadata.Name)
@@ -271,6 +281,25 @@ public sealed class EditModel(FlowthroughDbContext db, TimeProvider time, IStrin
         return clusterId;
     }
 
+    /// <summary>The chosen target when it is one of the partner's; null for the built-in directory (or a refused choice).</summary>
+    private async Task<Guid?> ValidateTargetAsync()
+    {
+        if (FormChecks.Clean(Input.TargetId) is not { } text)
+        {
+            return null;
+        }
+
+        var partnerId = User.PartnerId();
+        if (Guid.TryParse(text, out var parsed)
+            && await db.ProvisioningTargets.AnyAsync(t => t.Id == parsed && t.PartnerId == partnerId, HttpContext.RequestAborted))
+        {
+            return parsed;
+        }
+
+        ModelState.AddModelError("Input.TargetId", targetsText["Val_TargetUnknown"]);
+        return null;
+    }
+
     private void CheckLength(string field, string? value, int max)
     {
         if (FormChecks.Clean(value) is { Length: var length } && length > max)
@@ -293,12 +322,15 @@ public sealed class EditModel(FlowthroughDbContext db, TimeProvider time, IStrin
         HasStoredPassword = template.ProvisioningPasswordHash is not null;
     }
 
-    private async Task LoadClustersAsync()
+    private async Task LoadChoicesAsync()
     {
         var partnerId = User.PartnerId();
         var rows = await db.Clusters.AsNoTracking().Where(c => c.PartnerId == partnerId).OrderBy(c => c.Name)
             .Select(c => new { c.Id, c.Name }).ToListAsync(HttpContext.RequestAborted);
         Clusters = rows.Select(c => (c.Id, c.Name)).ToList();
+        var targets = await db.ProvisioningTargets.AsNoTracking().Where(t => t.PartnerId == partnerId).OrderBy(t => t.Name)
+            .Select(t => new { t.Id, t.Name }).ToListAsync(HttpContext.RequestAborted);
+        Targets = targets.Select(t => (t.Id, t.Name)).ToList();
     }
 
     private async Task<string> NewUniqueAsync(Func<string> next,

@@ -53,6 +53,7 @@ public sealed partial class ScimFailureTests(ScimServerFixture scim) : IClassFix
         var target = JsonDocument.Parse(retried.Data!).RootElement.GetProperty("target");
         target.GetProperty("status").GetInt32().Should().Be(status, "the timeline shows the target's answer");
         target.GetProperty("name").GetString().Should().Be("SCIM test server");
+        target.GetProperty("traceId").GetString().Should().MatchRegex("^[0-9a-f]{32}$", "each attempt is traced");
     }
 
     [Fact]
