@@ -122,6 +122,30 @@ public sealed class ScimProvisioningTests(ScimServerFixture scim) : IClassFixtur
         (await db.TargetRemovals.CountAsync()).Should().Be(0, "the removal is done");
     }
 
+    [Fact]
+    public async Task In_attribute_mode_the_package_is_an_attribute_of_the_user_and_no_package_group_is_made()
+    {
+        const string Division = ScimTestServer.EnterpriseUserSchema + ":division";
+        await using var app = await FlowthroughApplication.CreateAsync();
+        var partner = await app.CreatePartnerAsync();
+        var server = await scim.FreshAsync();
+        await ScimTargetSetup.PointAtAsync(app, partner, server, t =>
+        {
+            t.PackageMode = Flowthrough.Provisioning.Targets.PackageMode.Attribute;
+            t.PackageAttribute = Division;
+        });
+        var client = partner.Client();
+        var id = await ProvisionAsync(client, partner, "ola@sp.example", "ola@acme.example", "premium");
+        await app.DrainEngineAsync();
+
+        (await client.PutAsJsonAsync($"{Path}/{id}", new { package = "softphone" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        await app.DrainEngineAsync();
+
+        var ola = (await server.FindUsersAsync($"externalId eq \"{id}\"")).Single();
+        ola.GetProperty(Enterprise).GetProperty("division").GetString().Should().Be("Softphone");
+        (await GroupMembersAsync(server)).Keys.Should().Equal(["sp1+g1"], "only the organisation is a group");
+    }
+
     internal static async Task<string> ProvisionAsync(HttpClient client, TestPartner partner, string userId, string email,
         string package, string enterprise = "sp1+g1")
     {
