@@ -1,11 +1,11 @@
 using System.Globalization;
 using Flowthrough.Data;
-using Flowthrough.Provisioning.Targets;
 using Flowthrough.Provisioning.Targets.Reconciliation;
+using Flowthrough.Provisioning.Targets;
 using Flowthrough.Subscribers;
 using Flowthrough.Templates;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
@@ -251,8 +251,7 @@ public sealed class IndexModel(
     private async Task<bool> LoadTemplateAsync(Guid id)
     {
         var partnerId = User.PartnerId();
-        var template = await db.Templates.AsNoTracking()
-            .FirstOrDefaultAsync(t => t.Id == id && t.PartnerId == partnerId, HttpContext.RequestAborted);
+        var template = await db.Templates.FindOwnAsync(partnerId, id, HttpContext.RequestAborted);
         if (template is null)
         {
             return false;

@@ -1,8 +1,8 @@
 using Flowthrough.Data;
 using Flowthrough.Operations;
 using Flowthrough.Templates;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
@@ -31,8 +31,7 @@ public sealed class DetailsModel(FlowthroughDbContext db, IOptions<AppOptions> a
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
         var partnerId = User.PartnerId();
-        var template = await db.Templates.AsNoTracking()
-            .FirstOrDefaultAsync(t => t.Id == id && t.PartnerId == partnerId, HttpContext.RequestAborted);
+        var template = await db.Templates.FindOwnAsync(partnerId, id, HttpContext.RequestAborted);
         if (template is null)
         {
             return NotFound();

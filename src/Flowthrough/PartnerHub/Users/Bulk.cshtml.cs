@@ -2,8 +2,8 @@ using Flowthrough.Data;
 using Flowthrough.PartnerHub.Users.BulkJobs;
 using Flowthrough.Subscribers;
 using Flowthrough.Templates;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
@@ -199,8 +199,7 @@ public sealed class BulkModel(FlowthroughDbContext db, SubscriberOperations oper
     private async Task<IActionResult?> LoadAsync(Guid id)
     {
         var partnerId = User.PartnerId();
-        var template = await db.Templates.AsNoTracking()
-            .FirstOrDefaultAsync(t => t.Id == id && t.PartnerId == partnerId, HttpContext.RequestAborted);
+        var template = await db.Templates.FindOwnAsync(partnerId, id, HttpContext.RequestAborted);
         if (template is null)
         {
             return NotFound();

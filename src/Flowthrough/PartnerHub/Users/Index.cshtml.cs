@@ -2,8 +2,8 @@ using Flowthrough.Data;
 using Flowthrough.Provisioning;
 using Flowthrough.Subscribers;
 using Flowthrough.Templates;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
@@ -114,8 +114,7 @@ public sealed class IndexModel(
     private async Task<bool> LoadTemplateAsync(Guid id)
     {
         var partnerId = User.PartnerId();
-        var template = await db.Templates.AsNoTracking()
-            .FirstOrDefaultAsync(t => t.Id == id && t.PartnerId == partnerId, HttpContext.RequestAborted);
+        var template = await db.Templates.FindOwnAsync(partnerId, id, HttpContext.RequestAborted);
         if (template is null)
         {
             return false;

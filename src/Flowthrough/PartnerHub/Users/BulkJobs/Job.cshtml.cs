@@ -2,8 +2,8 @@ using System.Globalization;
 using Flowthrough.Data;
 using Flowthrough.Subscribers;
 using Flowthrough.Templates;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
@@ -103,8 +103,7 @@ public sealed class JobModel(FlowthroughDbContext db, BulkJobSignal signal, Time
     private async Task<bool> LoadAsync(Guid id, Guid jobId)
     {
         var partnerId = User.PartnerId();
-        var template = await db.Templates.AsNoTracking()
-            .FirstOrDefaultAsync(t => t.Id == id && t.PartnerId == partnerId, HttpContext.RequestAborted);
+        var template = await db.Templates.FindOwnAsync(partnerId, id, HttpContext.RequestAborted);
         var job = template is null
             ? null
             : await db.BulkJobs.AsNoTracking().FirstOrDefaultAsync(
