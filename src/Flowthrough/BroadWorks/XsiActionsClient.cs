@@ -170,6 +170,7 @@ public static class BroadWorksServiceCollectionExtensions
     public static IServiceCollection AddBroadWorks(this IServiceCollection services)
     {
         services.AddOptions<XsiOptions>().BindConfiguration(XsiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Clusters.ClusterSecrets>();
         services.AddHttpClient<XsiActionsClient>(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .AddResilienceHandler("xsi-actions", (pipeline, context) =>
             {

@@ -21,6 +21,9 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
     public DbSet<PartnerAdmin> PartnerAdmins => Set<PartnerAdmin>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<BroadWorksCluster> Clusters => Set<BroadWorksCluster>();
+    public DbSet<ClusterMapping> ClusterMappings => Set<ClusterMapping>();
+    public DbSet<BroadWorks.Sync.SyncRun> SyncRuns => Set<BroadWorks.Sync.SyncRun>();
+    public DbSet<BroadWorks.Sync.SyncMiss> SyncMisses => Set<BroadWorks.Sync.SyncMiss>();
     public DbSet<OnboardingTemplate> Templates => Set<OnboardingTemplate>();
     public DbSet<CustomerOrganization> Organizations => Set<CustomerOrganization>();
     public DbSet<Person> People => Set<Person>();
@@ -110,6 +113,13 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
             e.Property(c => c.Name).HasMaxLength(200);
             e.Property(c => c.XsiActionsUrl).HasMaxLength(2000);
             e.Property(c => c.AuthServiceUrl).HasMaxLength(2000);
+            e.Property(c => c.OcipHost).HasMaxLength(253);
+            e.Property(c => c.OcipTransport).HasConversion<string>().HasMaxLength(16);
+            e.Property(c => c.OcipUserId).HasMaxLength(161);
+            e.Property(c => c.OcipPasswordProtected).HasMaxLength(4000);
+            e.Property(c => c.OcipCertificateSha256).HasMaxLength(100);
+            e.Property(c => c.SyncIntervalMinutes).HasDefaultValue(BroadWorksCluster.DefaultSyncMinutes);
+            e.Ignore(c => c.HasOcip);
             e.HasIndex(c => c.PartnerId);
             e.HasOne<Partner>().WithMany().HasForeignKey(c => c.PartnerId);
         });
@@ -276,6 +286,7 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
         modelBuilder.Entity<TemplateStatusCount>(e => e.HasKey(c => new { c.TemplateId, c.Status }));
         modelBuilder.ApplyConfiguration(new PartnerHub.Users.BulkJobs.BulkJobConfiguration());
         Provisioning.Targets.Reconciliation.ReconciliationConfiguration.Configure(modelBuilder);
+        BroadWorks.Sync.SyncConfiguration.Configure(modelBuilder);
 
         modelBuilder.Entity<Security.LoginFailure>(e =>
         {
