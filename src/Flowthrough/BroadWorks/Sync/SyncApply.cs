@@ -57,7 +57,7 @@ public sealed class SyncApply(FlowthroughDbContext db, SubscriberOperations oper
         var outcome = await BridgeIntake.ApplyAsync(operations, group.Template, request, actor, cancellationToken);
         if (outcome.Errors is { Count: > 0 } errors)
         {
-            tally.AddFailedUser(user.UserId, string.Join("; ", errors.Select(e => e.Message)));
+            tally.AddFailedUser(user.UserId, errors);
         }
         else if (known)
         {

@@ -71,7 +71,7 @@ public sealed class SyncRemovals(FlowthroughDbContext db, SubscriberOperations o
                 cancellationToken);
             if (outcome.Errors is { Count: > 0 } errors)
             {
-                tally.AddFailedUser(userId, string.Join("; ", errors.Select(e => e.Message)));
+                tally.AddFailedUser(userId, errors);
             }
             else
             {

@@ -54,6 +54,10 @@ public sealed class SyncTally
         Note($"{userId}: {message}");
     }
 
+    /// <summary>Intake refused what the AS holds for the user (a number too long, a name missing, …).</summary>
+    public void AddFailedUser(string userId, IReadOnlyList<Api.ApiError> errors) =>
+        AddFailedUser(userId, string.Join("; ", errors.Select(e => e.FieldName is null ? e.Detail : $"{e.FieldName}: {e.Detail}")));
+
     public void AddFailedGroup(string group, string message)
     {
         Interlocked.Increment(ref groupsFailed);
