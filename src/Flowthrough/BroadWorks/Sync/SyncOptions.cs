@@ -17,9 +17,12 @@ public sealed class SyncOptions
     [Range(1, 16)]
     public int GroupConcurrency { get; set; } = 4;
 
-    /// <summary>Users whose services and details go in one OCI-P document (three commands each).</summary>
-    [Range(1, 100)]
-    public int UsersPerRequest { get; set; } = 10;
+    /// <summary>
+    /// Users whose services and details go in one OCI-P document (three commands each): an AS takes at most 15
+    /// commands in one document, so five users fill it.
+    /// </summary>
+    [Range(1, 5)]
+    public int UsersPerRequest { get; set; } = 5;
 
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

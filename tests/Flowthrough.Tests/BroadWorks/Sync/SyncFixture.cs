@@ -51,7 +51,7 @@ public sealed class SyncFixture : IAsyncDisposable
     public static async Task<SyncFixture> StartAsync(int users, int groups, OcipTransport transport = OcipTransport.Tcp)
     {
         var simulator = await SimulatorHost.StartAsync("http://127.0.0.1:9",
-            $"--Simulator:GenerateUsers={users}", $"--Simulator:GenerateGroups={groups}");
+            $"--Simulator:GenerateUsers={users}", $"--Simulator:GenerateGroups={groups}", "--Simulator:OcipPort=0", "--Simulator:OcipTlsPort=0");
         var app = await FlowthroughApplication.CreateAsync(new Dictionary<string, string?>
         {
             // The tests run each sync themselves.
