@@ -93,15 +93,18 @@ public sealed class OcipTcpSessionTests : IAsyncLifetime
                 "carol@example.com" when type == "UserIntegratedIMPGetRequest" =>
                     new("command", new System.Xml.Linq.XAttribute(OcipDocument.Xsi + "type", "UserIntegratedIMPGetResponse"),
                         new System.Xml.Linq.XElement("isActive", "false")),
+                "dave@example.com" when type == "UserIntegratedIMPGetRequest" => FakeOcipAs.Error("[Error 5000] Internal error"),
                 _ => null,
             };
         };
         await using var session = Session(usersPerDocument: 2);
 
         var result = await session.GetImpUsersAsync(
-            ["alice@example.com", "bob@example.com", "nobody@example.com", "carol@example.com"], TestContext.Current.CancellationToken);
+            ["alice@example.com", "bob@example.com", "nobody@example.com", "carol@example.com", "dave@example.com"],
+            TestContext.Current.CancellationToken);
 
-        result.Select(r => r.UserId).Should().Equal("alice@example.com", "bob@example.com", "nobody@example.com", "carol@example.com");
+        result.Select(r => r.UserId).Should().Equal(
+            "alice@example.com", "bob@example.com", "nobody@example.com", "carol@example.com", "dave@example.com");
         result[0].Imp.Should().Be(new OcipImpState(true, true));
         result[0].User!.EmailAddress.Should().Be("alice@example.com");
         result[0].Error.Should().BeNull();
@@ -109,7 +112,9 @@ public sealed class OcipTcpSessionTests : IAsyncLifetime
         result[2].Error!.ErrorCode.Should().Be(4008);
         result[2].User.Should().BeNull();
         result[3].Should().Be(new OcipUserImp("carol@example.com", new OcipImpState(true, false), null, null));
-        server.As.Received.Count(t => t == "UserGetRequest22").Should().Be(4, "three commands per user");
+        result[4].Imp.Should().Be(new OcipImpState(true, false), "assigned is known even though the IM&P read failed");
+        result[4].Error!.Command.Should().Be("UserIntegratedIMPGetRequest");
+        server.As.Received.Count(t => t == "UserGetRequest22").Should().Be(5, "three commands per user");
     }
 
     [Fact]
