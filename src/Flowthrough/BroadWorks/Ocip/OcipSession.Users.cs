@@ -49,33 +49,35 @@ public sealed partial class OcipSession
 
     private static OcipUserImp ToUserImp(string userId, OcipResponse assignments, OcipResponse imp, OcipResponse user)
     {
+        var assigned = false;
         try
         {
-            var state = ToImpState(assignments, imp);
-            return new OcipUserImp(userId, state, state is { Assigned: true, Active: true } ? ToUser(userId, user) : null, null);
+            assigned = IsImpAssigned(assignments);
+            var state = assigned ? new OcipImpState(true, IsImpActive(imp)) : new OcipImpState(false, false);
+            return new OcipUserImp(userId, state, state.Active ? ToUser(userId, user) : null, null);
         }
         catch (OcipErrorException error)
         {
-            return new OcipUserImp(userId, new OcipImpState(false, false), null, error);
+            return new OcipUserImp(userId, new OcipImpState(assigned, false), null, error);
         }
     }
 
     /// <summary>
     /// Assigned comes from the assignment list. The IM&amp;P settings command fails for a user without the
-    /// service; that failure only means "not active" and is not reported.
+    /// service, which only means "not active": it is read only when the service is assigned.
     /// </summary>
-    private static OcipImpState ToImpState(OcipResponse assignments, OcipResponse imp)
-    {
-        var assigned = assignments.Table("userServicesAssignmentTable").Rows
+    private static OcipImpState ToImpState(OcipResponse assignments, OcipResponse imp) =>
+        IsImpAssigned(assignments) ? new OcipImpState(true, IsImpActive(imp)) : new OcipImpState(false, false);
+
+    private static bool IsImpAssigned(OcipResponse assignments) =>
+        assignments.Table("userServicesAssignmentTable").Rows
             .Any(row => string.Equals(row["Service Name"], IntegratedImpService, StringComparison.OrdinalIgnoreCase)
                         && row.Flag("Assigned"));
-        if (!assigned)
-        {
-            return new OcipImpState(false, false);
-        }
 
+    private static bool IsImpActive(OcipResponse imp)
+    {
         imp.EnsureSuccess();
-        return new OcipImpState(true, bool.TryParse(imp.Value("isActive"), out var active) && active);
+        return bool.TryParse(imp.Value("isActive"), out var active) && active;
     }
 
     private static OcipUser ToUser(string requestedUserId, OcipResponse response)

@@ -37,7 +37,12 @@ internal sealed class OcipSoapTransport : IOcipTransport
         };
 
         // The session's per-request timeout governs; HttpClient's own 100 s default would only get in the way.
-        http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        // The escaped document in the envelope is bigger than the document itself, hence twice the limit.
+        http = new HttpClient(handler)
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+            MaxResponseContentBufferSize = 2L * OcipDocument.MaxDocumentBytes,
+        };
     }
 
     public static string Envelope(string ociDocument) =>
@@ -59,7 +64,7 @@ internal sealed class OcipSoapTransport : IOcipTransport
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct);
+            response = await http.SendAsync(message, ct);
         }
         catch (HttpRequestException e) when (e.InnerException is AuthenticationException)
         {
@@ -76,11 +81,6 @@ internal sealed class OcipSoapTransport : IOcipTransport
 
         using (response)
         {
-            if (response.Content.Headers.ContentLength > OcipDocument.MaxDocumentBytes)
-            {
-                throw new OcipProtocolException($"The answer from {endpoint.Address} exceeds {OcipDocument.MaxDocumentBytes} bytes.");
-            }
-
             var body = await response.Content.ReadAsStringAsync(ct);
             if (!response.IsSuccessStatusCode)
             {

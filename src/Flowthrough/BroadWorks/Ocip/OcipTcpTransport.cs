@@ -23,9 +23,8 @@ internal sealed class OcipTcpTransport(OcipEndpoint endpoint) : IOcipTransport
         stream ??= await ConnectAsync(ct);
         try
         {
-            var bytes = OcipDocument.ToBytes(request);
-            await stream.WriteAsync(bytes, ct);
-            await stream.WriteAsync("\n"u8.ToArray(), ct);
+            // A newline after the document, as other OCI-P clients send; the AS reads up to the closing tag.
+            await stream.WriteAsync(OcipDocument.ToBytes(request).Append((byte)'\n').ToArray(), ct);
             await stream.FlushAsync(ct);
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
@@ -78,8 +77,9 @@ internal sealed class OcipTcpTransport(OcipEndpoint endpoint) : IOcipTransport
             if (at >= 0)
             {
                 var end = searchFrom + at + ClosingTag.Length;
-                var document = buffer[..end].ToArray();
-                var rest = buffer[end..].TrimStart("\r\n\t "u8).ToArray();
+                // Whitespace between documents (the newline after the previous one) may arrive in any read.
+                var document = buffer[..end].TrimStart("\r\n\t "u8).ToArray();
+                var rest = buffer[end..].ToArray();
                 pending.SetLength(0);
                 pending.Write(rest);
                 return document;
