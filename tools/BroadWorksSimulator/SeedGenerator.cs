@@ -40,7 +40,8 @@ internal static class SeedGenerator
                 Password = $"Gen!{number}pw",
                 FirstName = FirstNames[i % FirstNames.Length],
                 LastName = LastNames[i / FirstNames.Length % LastNames.Length],
-                GroupId = groupList[(i - 1) % groups].Id,
+                // Contiguous blocks, so that every group holds active and inactive users alike.
+                GroupId = groupList[(int)((long)(i - 1) * groups / users)].Id,
                 Number = $"+4822{number}0",
                 Extension = number,
                 Email = $"gen.user{number}@mail.generated.example",
