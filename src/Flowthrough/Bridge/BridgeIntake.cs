@@ -111,17 +111,7 @@ public static class BridgeIntake
     private static async Task<Outcome> UpsertAsync(SubscriberOperations operations, OnboardingTemplate template,
         BridgeUserRequest request, string userId, string actor, CancellationToken cancellationToken)
     {
-        var details = new Subscriber.IntakeDetails(
-            template.PartnerId, template.Id, template.ProvisioningId, userId, SpEnterpriseId(template, request),
-            request.FirstName!.Trim(), request.LastName!.Trim(), template.DefaultPackage, Blank(request.Email),
-            template.EmailTrust == EmailTrust.Trusted, Blank(request.PrimaryPhoneNumber),
-            Blank(request.MobilePhoneNumber), Blank(request.Extension), Blank(request.Language) ?? template.DefaultLanguage,
-            Blank(request.Timezone), SubscriberSource.FlowThrough);
-        // BroadWorks sends the whole user: a number it leaves out has been removed there. Language and package stay
-        // as the subscriber (or an admin) chose them after intake.
-        var whole = new DetailChange(FirstName: request.FirstName, LastName: request.LastName,
-            PrimaryPhoneNumber: request.PrimaryPhoneNumber ?? "", MobilePhoneNumber: request.MobilePhoneNumber ?? "",
-            Extension: request.Extension ?? "", Timezone: request.Timezone);
+        var (details, whole) = Intake(template, request, userId);
         var outcome = await operations.UpsertFromBroadWorksAsync(details, whole, actor, cancellationToken);
         if (outcome.Subscriber is not { } subscriber)
         {
@@ -130,6 +120,28 @@ public static class BridgeIntake
 
         return new Outcome(StatusCodes.Status202Accepted,
             new BridgeAccepted(subscriber.Id.ToString(), subscriber.UserId, subscriber.Status.ToWire()), null);
+    }
+
+    /// <summary>
+    /// A validated active user as intake details (for a new subscriber) and as the whole-user change (for an existing
+    /// one). BroadWorks sends the whole user: a number it leaves out has been removed there. Language and package stay
+    /// as the subscriber (or an admin) chose them after intake.
+    /// </summary>
+    public static (Subscriber.IntakeDetails Details, DetailChange Whole) Intake(OnboardingTemplate template,
+        BridgeUserRequest request, string userId)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(request);
+        var details = new Subscriber.IntakeDetails(
+            template.PartnerId, template.Id, template.ProvisioningId, userId, SpEnterpriseId(template, request),
+            request.FirstName!.Trim(), request.LastName!.Trim(), template.DefaultPackage, Blank(request.Email),
+            template.EmailTrust == EmailTrust.Trusted, Blank(request.PrimaryPhoneNumber),
+            Blank(request.MobilePhoneNumber), Blank(request.Extension), Blank(request.Language) ?? template.DefaultLanguage,
+            Blank(request.Timezone), SubscriberSource.FlowThrough);
+        var whole = new DetailChange(FirstName: request.FirstName, LastName: request.LastName,
+            PrimaryPhoneNumber: request.PrimaryPhoneNumber ?? "", MobilePhoneNumber: request.MobilePhoneNumber ?? "",
+            Extension: request.Extension ?? "", Timezone: request.Timezone);
+        return (details, whole);
     }
 
     /// <summary>The row kept changing under every fresh read: BroadWorks retries the call.</summary>

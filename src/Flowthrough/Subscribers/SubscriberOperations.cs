@@ -130,6 +130,39 @@ public sealed partial class SubscriberOperations(
     }
 
     /// <summary>
+    /// The OCI-P sync's new users, created together in one transaction: a sync finds thousands at once, and one
+    /// commit per user would make the first run of a large group take minutes. When one of them was created meanwhile
+    /// (a bridge call racing the sync), the batch falls back to <see cref="UpsertFromBroadWorksAsync"/> user by user.
+    /// </summary>
+    public async Task<IReadOnlyList<SubscriberOutcome>> IntakeManyFromBroadWorksAsync(
+        IReadOnlyList<(Subscriber.IntakeDetails Details, DetailChange Whole)> users, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        db.ChangeTracker.Clear();
+        var now = Now;
+        var subscribers = users.Select(u => Subscriber.Intake(u.Details, actor, now)).ToList();
+        db.Subscribers.AddRange(subscribers);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            NotifyEngine(subscribers);
+            return [.. subscribers.Select(s => new SubscriberOutcome(OutcomeKind.Done, s))];
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation())
+        {
+            db.ChangeTracker.Clear();
+        }
+
+        var outcomes = new List<SubscriberOutcome>(users.Count);
+        foreach (var (details, whole) in users)
+        {
+            outcomes.Add(await UpsertFromBroadWorksAsync(details, whole, actor, cancellationToken));
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>
     /// Portal sign-in of a valid BroadWorks user: the existing subscriber, or a new self-activated one where the
     /// template admits it. On a flow-through template only users BroadWorks sent are admitted, unless self-activation
     /// is on and the user's group (enterprise) already belongs to the template; otherwise nothing is created.

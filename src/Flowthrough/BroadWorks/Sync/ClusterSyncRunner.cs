@@ -157,6 +157,8 @@ public sealed partial class ClusterSyncRunner(
                     await apply.ApplyAsync(group, user, existing, Actors.Sync(runId), tally, cancellationToken);
                 }
             }
+
+            await apply.FlushAsync(Actors.Sync(runId), tally, cancellationToken);
         }
         catch (OcipException failure)
         {

@@ -9,10 +9,16 @@ namespace Flowthrough.BroadWorks.Sync;
 /// <summary>
 /// Feeds what the AS says of one user into the bridge's own intake (<see cref="BridgeIntake"/>), so a synced user is
 /// validated, created and updated exactly as one BroadWorks pushed. Users whose details already match are skipped
-/// without a write: a steady-state run of 10,000 users costs reads only.
+/// without a write (a steady-state run of 10,000 users costs reads only), and new users are created in batches of
+/// <see cref="CreateBatch"/>. One instance per group walker: it holds that walker's pending creates.
 /// </summary>
 public sealed class SyncApply(FlowthroughDbContext db, SubscriberOperations operations)
 {
+    /// <summary>New users created per transaction.</summary>
+    public const int CreateBatch = 200;
+
+    private readonly List<(Subscriber.IntakeDetails Details, DetailChange Whole)> pending = [];
+
     /// <summary>The fields a BroadWorks update can change, as Flowthrough holds them now.</summary>
     public sealed record Snapshot(string FirstName, string LastName, string? PrimaryPhoneNumber, string? MobilePhoneNumber,
         string? Extension, string? Timezone);
@@ -48,8 +54,13 @@ public sealed class SyncApply(FlowthroughDbContext db, SubscriberOperations oper
 
         tally.AddEntitled(found.UserId);
         var request = RequestOf(group, user);
-        var known = existing.TryGetValue(user.UserId, out var before);
-        if (known && Matches(before!, request))
+        if (!existing.TryGetValue(user.UserId, out var before))
+        {
+            await AddNewAsync(group, request, actor, tally, cancellationToken);
+            return;
+        }
+
+        if (Matches(before, request))
         {
             return;
         }
@@ -59,13 +70,51 @@ public sealed class SyncApply(FlowthroughDbContext db, SubscriberOperations oper
         {
             tally.AddFailedUser(user.UserId, errors);
         }
-        else if (known)
+        else
         {
             tally.AddUpdated();
         }
-        else
+    }
+
+    /// <summary>Creates the new users still waiting for their batch; the walker calls it at the end of each group.</summary>
+    public async Task FlushAsync(string actor, SyncTally tally, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tally);
+        if (pending.Count == 0)
         {
-            tally.AddCreated();
+            return;
+        }
+
+        var batch = pending.ToList();
+        pending.Clear();
+        var outcomes = await operations.IntakeManyFromBroadWorksAsync(batch, actor, cancellationToken);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (outcomes[i].Succeeded)
+            {
+                tally.AddCreated();
+            }
+            else
+            {
+                tally.AddFailedUser(batch[i].Details.UserId, $"{outcomes[i].Kind}");
+            }
+        }
+    }
+
+    /// <summary>Validated as the bridge validates a call, then queued for a batched create.</summary>
+    private async Task AddNewAsync(SyncGroup group, BridgeUserRequest request, string actor, SyncTally tally,
+        CancellationToken cancellationToken)
+    {
+        if (BridgeIntake.Validate(request) is { Count: > 0 } errors)
+        {
+            tally.AddFailedUser(request.UserId!, errors);
+            return;
+        }
+
+        pending.Add(BridgeIntake.Intake(group.Template, request, request.UserId!.Trim()));
+        if (pending.Count >= CreateBatch)
+        {
+            await FlushAsync(actor, tally, cancellationToken);
         }
     }
 
