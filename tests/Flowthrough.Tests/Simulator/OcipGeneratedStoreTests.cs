@@ -20,6 +20,8 @@ public sealed class OcipGeneratedStoreTests
             ("SP", "sp-generated"), ("GROUP", "gen-group-08"), ("START", "1201"), ("SIZE", "100")));
 
         host.Store.Count.Should().Be(50 + 10_000);
+        (await host.Client.GetStringAsync("/", TestContext.Current.CancellationToken)).Should()
+            .Contain("Showing the first 300 of 10050 subscribers");
         OcipWire.Table(groups, "groupTable").Select(r => r["Group Id"]).Should()
             .Equal(Enumerable.Range(1, 8).Select(g => $"gen-group-{g:D2}"));
         var rows = OcipWire.Table(list, "userTable");

@@ -70,7 +70,7 @@ public sealed class OcipTransportTests
         info.GetProperty("adminUser").GetString().Should().Be(OcipWire.Admin);
         info.GetProperty("soap").GetString().Should().EndWith("/webservice/services/ProvisioningService");
         page.Should().Contain($"tcp://127.0.0.1:{host.Ocip.TcpPort}").And.Contain("/webservice/services/ProvisioningService")
-            .And.Contain(OcipWire.Admin);
+            .And.Contain(OcipWire.Admin).And.Contain("name=\"ocipErrorGroup\"").And.Contain("name=\"ocipRejectLogin\"");
     }
 
     [Fact]
