@@ -58,6 +58,33 @@ public sealed class OcipTransportTests
     }
 
     [Fact]
+    public async Task A_configured_pfx_is_the_tls_certificate()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=ocip.test", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var path = Path.Combine(Path.GetTempPath(), $"ocip-{Guid.NewGuid():N}.pfx");
+        await File.WriteAllBytesAsync(path, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, "pfx-pass"), Ct);
+        try
+        {
+            await using var host = await SimulatorHost.StartAsync(settings: ["--Simulator:OcipTlsPort=0",
+                $"--Simulator:OcipCertificate={path}", "--Simulator:OcipCertificatePassword=pfx-pass"]);
+            var expected = Convert.ToHexString(certificate.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256));
+
+            await using var tls = await OcipConnection.OpenTlsAsync(host.Ocip.TlsPort!.Value, host.Ocip.TlsFingerprint!);
+            var challenge = OcipWire.Single(await tls.ExchangeAsync("authentication-request.php.xml"));
+
+            host.Ocip.TlsFingerprint!.Replace(":", string.Empty, StringComparison.Ordinal).Should().Be(expected);
+            OcipWire.Type(challenge).Should().Be("AuthenticationResponse");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task The_api_and_the_page_say_where_oci_p_listens()
     {
         await using var host = await SimulatorHost.StartAsync();
