@@ -36,6 +36,7 @@ public static class SimulatorApp
             .Validate(SimulatorOptions.HasSaneRetryDelay, "Simulator:BridgeRetryDelay must be from 00:00:00 to 00:01:00.")
             .Validate(SimulatorOptions.HasGroupsForGeneratedUsers, "Simulator:GenerateUsers needs Simulator:GenerateGroups of at least 1.")
             .Validate(SimulatorOptions.HasUsableOcipAddress, "Simulator:OcipListenAddress must be an IP address.")
+            .Validate(SimulatorOptions.HasOcipCertificateFile, "Simulator:OcipCertificate names a file that does not exist.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(provider =>

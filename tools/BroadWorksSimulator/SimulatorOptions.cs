@@ -62,6 +62,9 @@ internal sealed class SimulatorOptions
     public static bool HasGroupsForGeneratedUsers(SimulatorOptions options) =>
         options.GenerateUsers == 0 || options.GenerateGroups > 0;
 
+    public static bool HasOcipCertificateFile(SimulatorOptions options) =>
+        string.IsNullOrEmpty(options.OcipCertificate) || File.Exists(options.OcipCertificate);
+
     public static bool HasUsableOcipAddress(SimulatorOptions options) =>
         System.Net.IPAddress.TryParse(options.OcipListenAddress, out _);
 

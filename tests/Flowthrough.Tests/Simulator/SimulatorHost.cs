@@ -1,4 +1,5 @@
 using BroadWorksSimulator;
+using BroadWorksSimulator.Ocip;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -28,6 +29,9 @@ public sealed class SimulatorHost : IAsyncDisposable
             $"--Simulator:AppUrl={appUrl}",
             "--Simulator:BridgeRetryDelay=00:00:00.010",
             "--Logging:LogLevel:Default=Warning",
+            // Tests run side by side: OCI-P gets a free port, and TLS (a key pair per start) only where a test asks for it.
+            "--Simulator:OcipPort=0",
+            "--Simulator:OcipTlsPort=-1",
             .. settings,
         ];
         var app = SimulatorApp.Build(args);
@@ -45,6 +49,8 @@ public sealed class SimulatorHost : IAsyncDisposable
     }
 
     internal SubscriberStore Store => Services.GetRequiredService<SubscriberStore>();
+
+    internal OcipEndpoints Ocip => Services.GetRequiredService<OcipEndpoints>();
 
     public async ValueTask DisposeAsync()
     {

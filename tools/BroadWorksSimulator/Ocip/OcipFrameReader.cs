@@ -20,7 +20,7 @@ internal sealed partial class OcipFrameReader(Stream stream, int maxDocumentByte
         var scanned = 0;
         while (true)
         {
-            SkipLeadingWhitespace();
+            scanned = Math.Max(0, scanned - SkipLeadingWhitespace());
             if (FindEnd(scanned) is { } end)
             {
                 var document = buffer[..end];
@@ -46,7 +46,8 @@ internal sealed partial class OcipFrameReader(Stream stream, int maxDocumentByte
         }
     }
 
-    private void SkipLeadingWhitespace()
+    /// <summary>Drops whitespace between documents (an XML declaration must come first); returns how many bytes went.</summary>
+    private int SkipLeadingWhitespace()
     {
         var start = 0;
         while (start < length && buffer[start] is (byte)' ' or (byte)'\r' or (byte)'\n' or (byte)'\t')
@@ -59,6 +60,8 @@ internal sealed partial class OcipFrameReader(Stream stream, int maxDocumentByte
             Array.Copy(buffer, start, buffer, 0, length - start);
             length -= start;
         }
+
+        return start;
     }
 
     private int? FindEnd(int from)

@@ -7,7 +7,8 @@ namespace BroadWorksSimulator.Ocip;
 
 /// <summary>
 /// OCI-P over SOAP 1.1 as the AS's ProvisioningService offers it: operation processOCIMessage with the OCI document as
-/// escaped text in arg0, answered in processOCIMessageResponse/processOCIMessageReturn; and GET /api/ocip for scripts.
+/// escaped text in its one parameter (arg0 in most public clients, in0 in those generated from the AS's WSDL; an Axis
+/// RPC service binds it by position, so both work), answered in processOCIMessageResponse/processOCIMessageReturn; and GET /api/ocip for scripts.
 /// </summary>
 internal static class OcipHttp
 {
@@ -54,7 +55,7 @@ internal static class OcipHttp
         if (oci is null)
         {
             await WriteAsync(context, StatusCodes.Status500InternalServerError,
-                Fault("Client", "Expected a processOCIMessage element with an arg0."));
+                Fault("Client", "Expected a processOCIMessage element with the OCI document as its parameter (arg0 or in0)."));
             return;
         }
 
@@ -95,7 +96,7 @@ internal static class OcipHttp
         await WriteAsync(context, StatusCodes.Status200OK, envelope);
     }
 
-    /// <summary>The unescaped OCI document from Body/processOCIMessage/arg0, or null when the envelope has none.</summary>
+    /// <summary>The unescaped OCI document from Body/processOCIMessage's parameter, or null when the envelope has none.</summary>
     private static async Task<string?> ReadArgumentAsync(HttpRequest request, CancellationToken cancellation)
     {
         using var body = new MemoryStream();
@@ -111,7 +112,7 @@ internal static class OcipHttp
         using var reader = XmlReader.Create(body, settings);
         var envelope = XElement.Load(reader);
         var operation = envelope.Descendants().FirstOrDefault(e => e.Name.LocalName == "processOCIMessage");
-        return operation?.Elements().FirstOrDefault(e => e.Name.LocalName == "arg0")?.Value;
+        return operation?.Elements().FirstOrDefault(e => e.Name.LocalName is "arg0" or "in0")?.Value;
     }
 
     private static XElement Fault(string code, string message) =>

@@ -33,7 +33,10 @@ public sealed partial class OcipSession : IAsyncDisposable
     internal int UserPageSize { get; init; } = 1000;
 
     /// <summary>Users per document of <see cref="GetImpUsersAsync"/> (three commands each).</summary>
-    internal int UsersPerDocument { get; init; } = 10;
+    /// <summary>An AS takes at most 15 commands in one document (the OCI schema's limit); three per user fill it with five.</summary>
+    public const int MaxCommandsPerDocument = 15;
+
+    internal int UsersPerDocument { get; init; } = MaxCommandsPerDocument / 3;
 
     /// <summary>Sends several commands in one document; one response per command, in order, each possibly an error.</summary>
     public async Task<IReadOnlyList<OcipResponse>> SendAsync(IReadOnlyList<XElement> commands, CancellationToken ct)

@@ -22,6 +22,9 @@ public sealed partial class ClusterSyncRunner(
 {
     private const int MessageLimit = 4000;
 
+    /// <summary>Users read before their changes are applied; bounds what a walker holds in memory.</summary>
+    private const int UsersPerRead = 100;
+
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
     public async Task<SyncRun> RunAsync(Guid clusterId, string trigger, CancellationToken cancellationToken)
@@ -150,7 +153,8 @@ public sealed partial class ClusterSyncRunner(
             var users = await rental.Session.GetUsersAsync(group.ServiceProviderId, group.GroupId, cancellationToken);
             tally.AddSeen(users.Count);
             var existing = await apply.ExistingAsync(group, cancellationToken);
-            foreach (var chunk in users.Select(u => u.UserId).Chunk(options.Value.UsersPerRequest))
+            // The session packs each chunk into documents of as many users as an AS takes (three commands each).
+            foreach (var chunk in users.Select(u => u.UserId).Chunk(UsersPerRead))
             {
                 foreach (var user in await rental.Session.GetImpUsersAsync(chunk, cancellationToken))
                 {

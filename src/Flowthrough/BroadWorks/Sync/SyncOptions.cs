@@ -17,13 +17,6 @@ public sealed class SyncOptions
     [Range(1, 16)]
     public int GroupConcurrency { get; set; } = 4;
 
-    /// <summary>
-    /// Users whose services and details go in one OCI-P document (three commands each): an AS takes at most 15
-    /// commands in one document, so five users fill it.
-    /// </summary>
-    [Range(1, 5)]
-    public int UsersPerRequest { get; set; } = 5;
-
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a node holds a cluster's sync before it must renew; a dead node's run is taken over after it.</summary>

@@ -15,7 +15,6 @@ public sealed class OcipSyncTests
         var active = fixture.ActiveByGroup();
 
         var first = await fixture.SyncAsync();
-        File.AppendAllText("/tmp/probe.txt", $"PROBE first {first.Duration}\n");
 
         first.Outcome.Should().Be(SyncOutcome.Complete, first.Message);
         first.Groups.Should().Be(20);
@@ -43,7 +42,6 @@ public sealed class OcipSyncTests
         (await fixture.SubscribersByTemplateAsync())[fixture.Partner.Template.Id].Should().Contain(switchedOff);
 
         var third = await fixture.SyncAsync();
-        File.AppendAllText("/tmp/probe.txt", $"PROBE second {second.Duration} third {third.Duration}\n");
         third.Removed.Should().Be(10);
         var after = (await fixture.SubscribersByTemplateAsync())[fixture.Partner.Template.Id];
         after.Should().NotContain(switchedOff);
