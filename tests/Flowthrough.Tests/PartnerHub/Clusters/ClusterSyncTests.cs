@@ -48,11 +48,14 @@ public sealed class ClusterSyncTests : IAsyncLifetime
 
         await browser.OpenAsync(browser.Document.QuerySelector("#sync-runs-link")!.GetAttribute("href")!);
         browser.Status.Should().Be(HttpStatusCode.OK);
-        var rows = browser.Document.QuerySelectorAll("#sync-runs tbody tr");
+        var rows = browser.Document.QuerySelectorAll("#sync-runs tbody tr.run-row");
         rows.Select(r => r.GetAttribute("data-outcome")).Should().Equal("incomplete", "complete");
         rows[0].QuerySelectorAll("td").Select(td => td.TextContent.Trim()).Should().Equal(
             "2026-12-02 20:00:00 UTC", "Incomplete (nothing removed)", "Administrator (Sync now)", "20", "1", "9500", "3990", "3", "7", "0", "2",
-            "2 min 5 s", "Group grp-7 failed: [Error 4008] Group not found.");
+            "2 min 5 s");
+        browser.Document.QuerySelector($"#sync-runs tr[data-message-of='{rows[0].GetAttribute("data-run")}']")!.TextContent.Trim()
+            .Should().Be("Message: Group grp-7 failed: [Error 4008] Group not found.");
+        browser.Document.QuerySelectorAll("#sync-runs tr.run-message-row").Should().ContainSingle("a run without a message has no message row");
         rows[1].QuerySelectorAll("td").Select(td => td.TextContent.Trim()).Should().StartWith(["2026-12-02 19:00:00 UTC", "Complete", "Schedule"]);
 
         var polish = await hub.SignInAsync(language: "pl");
