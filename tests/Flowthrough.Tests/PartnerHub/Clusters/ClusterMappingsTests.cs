@@ -133,4 +133,30 @@ public sealed class ClusterMappingsTests : IAsyncLifetime
         await db.SaveChangesAsync();
         return cluster.Id;
     }
+
+    [Fact]
+    public async Task Deleting_a_mapped_template_or_its_cluster_takes_the_mappings_with_it()
+    {
+        var second = await AddTemplateAsync(hub.Partner.Partner.Id, ClusterId, "Second");
+        await using (var db = hub.App.CreateDbContext())
+        {
+            db.ClusterMappings.AddRange(
+                new ClusterMapping { ClusterId = ClusterId, ServiceProviderId = "sp-1", TemplateId = second.Id },
+                new ClusterMapping { ClusterId = ClusterId, ServiceProviderId = "sp-2", TemplateId = hub.Partner.Template.Id });
+            await db.SaveChangesAsync();
+        }
+
+        var browser = await hub.SignInAsync();
+        await browser.OpenAsync($"/partner/templates/{second.Id}/delete");
+        await browser.SubmitAsync("#delete-form");
+        browser.Status.Should().Be(HttpStatusCode.OK);
+        (await MappingsAsync()).Select(m => m.ServiceProviderId).Should().Equal("sp-2");
+
+        await browser.OpenAsync($"/partner/clusters/{ClusterId}/delete");
+        await browser.SubmitAsync("#delete-form");
+        browser.Status.Should().Be(HttpStatusCode.OK);
+        await using var check = hub.App.CreateDbContext();
+        (await check.Clusters.AnyAsync(c => c.Id == ClusterId)).Should().BeFalse();
+        (await check.ClusterMappings.AnyAsync()).Should().BeFalse();
+    }
 }
