@@ -6,7 +6,11 @@ internal sealed record Faults(
     bool XsiDropConnection,
     int BridgeLatencyMs,
     int BridgeFail503Next,
-    int BridgeDropNext);
+    int BridgeDropNext,
+    bool OcipRejectLogin,
+    int OcipLatencyMs,
+    bool OcipDropConnection,
+    string? OcipErrorGroup);
 
 /// <summary>A partial update: a field left out keeps its value.</summary>
 internal sealed record FaultsChange(
@@ -15,14 +19,18 @@ internal sealed record FaultsChange(
     bool? XsiDropConnection,
     int? BridgeLatencyMs,
     int? BridgeFail503Next,
-    int? BridgeDropNext);
+    int? BridgeDropNext,
+    bool? OcipRejectLogin = null,
+    int? OcipLatencyMs = null,
+    bool? OcipDropConnection = null,
+    string? OcipErrorGroup = null);
 
 internal sealed class FaultSwitches
 {
     public const int MaxLatencyMs = 60_000;
 
     private readonly Lock gate = new();
-    private Faults current = new(0, false, false, 0, 0, 0);
+    private Faults current = new(0, false, false, 0, 0, 0, false, 0, false, null);
 
     public Faults Current
     {
@@ -35,12 +43,20 @@ internal sealed class FaultSwitches
         }
     }
 
-    public static string? Validate(FaultsChange change)
+    /// <summary>What is wrong with a change, or null; <paramref name="groupExists"/> checks an <c>OcipErrorGroup</c>.</summary>
+    public static string? Validate(FaultsChange change, Func<string, bool> groupExists)
     {
         ArgumentNullException.ThrowIfNull(change);
-        if (change.XsiLatencyMs is < 0 or > MaxLatencyMs || change.BridgeLatencyMs is < 0 or > MaxLatencyMs)
+        ArgumentNullException.ThrowIfNull(groupExists);
+        if (change.XsiLatencyMs is < 0 or > MaxLatencyMs || change.BridgeLatencyMs is < 0 or > MaxLatencyMs
+            || change.OcipLatencyMs is < 0 or > MaxLatencyMs)
         {
             return $"Latencies must be from 0 to {MaxLatencyMs} ms.";
+        }
+
+        if (change.OcipErrorGroup is { Length: > 0 } group && !groupExists(group))
+        {
+            return $"OcipErrorGroup names no group: {group} (an empty string switches the fault off).";
         }
 
         return change.BridgeFail503Next < 0 || change.BridgeDropNext < 0
@@ -59,7 +75,12 @@ internal sealed class FaultSwitches
                 change.XsiDropConnection ?? current.XsiDropConnection,
                 change.BridgeLatencyMs ?? current.BridgeLatencyMs,
                 change.BridgeFail503Next ?? current.BridgeFail503Next,
-                change.BridgeDropNext ?? current.BridgeDropNext);
+                change.BridgeDropNext ?? current.BridgeDropNext,
+                change.OcipRejectLogin ?? current.OcipRejectLogin,
+                change.OcipLatencyMs ?? current.OcipLatencyMs,
+                change.OcipDropConnection ?? current.OcipDropConnection,
+                // An empty group switches the fault off; null keeps it.
+                change.OcipErrorGroup is null ? current.OcipErrorGroup : change.OcipErrorGroup.Length == 0 ? null : change.OcipErrorGroup);
             return current;
         }
     }

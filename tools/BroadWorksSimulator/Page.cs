@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using BroadWorksSimulator.Ocip;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +13,9 @@ internal static class Page
 {
     // Diacritics stay readable in the source; markup characters are still encoded.
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    /// <summary>A generated test set has thousands of subscribers; the page shows the first ones and says so.</summary>
+    public const int MaxSubscriberRows = 300;
 
     private const string Style = """
         body{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}
@@ -48,12 +52,13 @@ internal static class Page
             var calls = string.Join(" ", result.Bridge.Select(o => o.Describe($"a batch ({o.Url})")));
             return Back($"Switched on {result.SwitchedOn}, {result.AlreadyOn} already on. {calls}");
         });
-        ui.MapPost("/faults", (IFormCollection form, FaultSwitches faults) =>
+        ui.MapPost("/faults", (IFormCollection form, FaultSwitches faults, SubscriberStore store) =>
         {
             var change = new FaultsChange(Number(form["xsiLatencyMs"]), form["xsiFail503"] == "on",
                 form["xsiDropConnection"] == "on", Number(form["bridgeLatencyMs"]), Number(form["bridgeFail503Next"]),
-                Number(form["bridgeDropNext"]));
-            if (FaultSwitches.Validate(change) is { } error)
+                Number(form["bridgeDropNext"]), form["ocipRejectLogin"] == "on", Number(form["ocipLatencyMs"]),
+                form["ocipDropConnection"] == "on", form["ocipErrorGroup"].ToString());
+            if (FaultSwitches.Validate(change, id => store.FindGroup(id) is not null) is { } error)
             {
                 return Back(error);
             }
@@ -74,7 +79,7 @@ internal static class Page
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : null;
 
     private static IResult Render(HttpContext context, SubscriberStore store, FaultSwitches faults, CallLog log,
-        IAntiforgery antiforgery, IOptions<SimulatorOptions> options)
+        IAntiforgery antiforgery, IOptions<SimulatorOptions> options, OcipEndpoints ocip)
     {
         var tokens = antiforgery.GetAndStoreTokens(context);
         var token = $"<input type=\"hidden\" name=\"{E(tokens.FormFieldName)}\" value=\"{E(tokens.RequestToken)}\">";
@@ -85,6 +90,9 @@ internal static class Page
             <style>{Style}</style></head><body><h1>BroadWorks simulator</h1>
             <p>Xsi-Actions: <code>{E(context.Request.Scheme)}://{E(context.Request.Host.ToString())}{XsiActions.Root}</code>.
             Flow-through calls go to <code>{E(settings.AppUrl)}</code>.</p>
+            <p>OCI-P: <code>{E(ocip.TcpAddress)}</code>{(ocip.TlsAddress is { } tls ? $", TLS <code>{E(tls)}</code> (certificate SHA-256 <code>{E(ocip.TlsFingerprint)}</code>)" : ", TLS off")},
+            SOAP <code>{E(context.Request.Scheme)}://{E(context.Request.Host.ToString())}{OcipEndpoints.SoapPath}</code>;
+            administrator <code>{E(settings.OcipUser)}</code> / <code>{E(settings.OcipPassword)}</code>.</p>
             """);
         if (context.Request.Query["message"].ToString() is { Length: > 0 } message)
         {
@@ -93,7 +101,7 @@ internal static class Page
 
         AppendProviders(html, store, settings, token);
         AppendSubscribers(html, store, token);
-        AppendFaults(html, faults.Current, token);
+        AppendFaults(html, faults.Current, store, token);
         AppendCalls(html, log.Snapshot(), token);
         html.Append("</body></html>");
         return Results.Content(html.ToString(), "text/html; charset=utf-8");
@@ -108,11 +116,10 @@ internal static class Page
             <table><tr><th>Service provider</th><th>Group</th><th>Where an AS holds it</th><th>Provisioning URL</th>
             <th>Account / password</th><th>Subscribers (IM&amp;P on)</th><th></th></tr>
             """);
-        var subscribers = store.All();
         foreach (var group in store.Groups)
         {
             var serviceProvider = store.ServiceProviderOf(group);
-            var members = subscribers.Where(s => s.GroupId == group.Id).ToList();
+            var (members, impActive) = store.CountInGroup(group.Id);
             var where = serviceProvider.IsEnterprise
                 ? "Enterprise Integrated IM&amp;P settings"
                 : "AS_CLI/Interface/Messaging (system-wide)";
@@ -121,7 +128,7 @@ internal static class Page
                 <td>{E(group.Name)} (<code>{E(group.Id)}</code>)</td><td>{where}</td>
                 <td><code>{E(settings.ProvisioningUrl(group.ProvisioningId))}</code></td>
                 <td><code>{E(settings.ProvisioningAccount)}</code> / <code>{E(settings.ProvisioningPassword)}</code></td>
-                <td>{members.Count} ({members.Count(s => s.ImpActive)})</td>
+                <td>{members} ({impActive})</td>
                 <td><form class="inline" method="post" action="/ui/imp-all">{token}<input type="hidden" name="groupId" value="{E(group.Id)}">
                 <button>Switch on for all</button></form></td></tr>
                 """);
@@ -135,16 +142,25 @@ internal static class Page
     private static void AppendSubscribers(StringBuilder html, SubscriberStore store, string token)
     {
         html.Append("""
-            <h2>Subscribers</h2><table><tr><th>User ID</th><th>Name</th><th>Group</th><th>Number / extension</th><th>Mobile</th>
+            <h2>Subscribers</h2>
+            """);
+        var total = store.Count;
+        if (total > MaxSubscriberRows)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p>Showing the first {MaxSubscriberRows} of {total} subscribers; the JSON API lists them all.</p>");
+        }
+
+        html.Append("""
+            <table><tr><th>User ID</th><th>Name</th><th>Group</th><th>Number / extension</th><th>Mobile</th>
             <th>Email</th><th>Password</th><th>Integrated IM&amp;P</th><th>Actions</th></tr>
             """);
-        foreach (var s in store.All())
+        foreach (var s in store.First(MaxSubscriberRows))
         {
             var user = $"<input type=\"hidden\" name=\"userId\" value=\"{E(s.UserId)}\">";
             html.Append(CultureInfo.InvariantCulture, $"""
                 <tr><td><code>{E(s.UserId)}</code></td><td>{E(s.FirstName)} {E(s.LastName)}</td><td>{E(s.GroupId)}</td>
                 <td>{E(s.Number)} / {E(s.Extension)}</td><td>{E(s.Mobile)}</td><td>{E(s.Email)}</td><td><code>{E(s.Password)}</code></td>
-                <td class="{(s.ImpActive ? "on" : "off")}">{(s.ImpActive ? "on" : "off")}</td><td>
+                <td class="{(s.ImpActive ? "on" : "off")}">{(s.ImpActive ? "on" : s.HasImpAssigned ? "off (assigned)" : "off")}</td><td>
                 <form class="inline" method="post" action="/ui/subscribers/imp">{token}{user}
                 <input type="hidden" name="active" value="{(s.ImpActive ? "false" : "true")}"><button>Switch IM&amp;P {(s.ImpActive ? "off" : "on")}</button></form>
                 <form class="inline" method="post" action="/ui/subscribers/delete" onsubmit="return confirm('Delete this subscriber?')">{token}{user}<button>Delete</button></form>
@@ -166,7 +182,10 @@ internal static class Page
             """);
     }
 
-    private static void AppendFaults(StringBuilder html, Faults faults, string token) =>
+    private static void AppendFaults(StringBuilder html, Faults faults, SubscriberStore store, string token)
+    {
+        var groups = string.Concat(store.Groups.Select(g =>
+            $"<option value=\"{E(g.Id)}\"{(g.Id == faults.OcipErrorGroup ? " selected" : "")}>{E(g.Id)}</option>"));
         html.Append(CultureInfo.InvariantCulture, $"""
             <h2>Faults</h2><form method="post" action="/ui/faults">{token}
             <fieldset><legend>Xsi-Actions (incoming)</legend>{NumberField("xsiLatencyMs", "Latency ms", faults.XsiLatencyMs)}
@@ -174,8 +193,13 @@ internal static class Page
             <fieldset><legend>Bridge (outgoing)</legend>{NumberField("bridgeLatencyMs", "Latency ms", faults.BridgeLatencyMs)}
             {NumberField("bridgeFail503Next", "Next N attempts get 503", faults.BridgeFail503Next)}
             {NumberField("bridgeDropNext", "Next N attempts dropped", faults.BridgeDropNext)}</fieldset>
+            <fieldset><legend>OCI-P (incoming)</legend>{Checkbox("ocipRejectLogin", "Reject every login", faults.OcipRejectLogin)}
+            {NumberField("ocipLatencyMs", "Latency ms", faults.OcipLatencyMs)}
+            {Checkbox("ocipDropConnection", "Drop the connection", faults.OcipDropConnection)}
+            <label>Group whose commands fail <select name="ocipErrorGroup"><option value="">(none)</option>{groups}</select></label></fieldset>
             <button>Save faults</button></form>
             """);
+    }
 
     private static void AppendCalls(StringBuilder html, IReadOnlyList<CallRecord> calls, string token)
     {

@@ -14,7 +14,8 @@ internal sealed record SubscriberView(
     string? Email,
     string? Language,
     string? Timezone,
-    bool ImpActive);
+    bool ImpActive,
+    bool ImpAssigned);
 
 internal sealed record ImpRequest(bool? Active);
 
@@ -59,7 +60,8 @@ internal static class SimulatorApi
             return Results.NoContent();
         });
         api.MapGet("/faults", (FaultSwitches faults) => faults.Current);
-        api.MapPut("/faults", (FaultsChange change, FaultSwitches faults) => FaultSwitches.Validate(change) is { } error
+        api.MapPut("/faults", (FaultsChange change, FaultSwitches faults, SubscriberStore store) =>
+            FaultSwitches.Validate(change, id => store.FindGroup(id) is not null) is { } error
             ? Results.Problem(error, statusCode: StatusCodes.Status400BadRequest)
             : Results.Ok(faults.Apply(change)));
     }
@@ -71,7 +73,8 @@ internal static class SimulatorApi
         var group = store.GroupOf(subscriber);
         return new SubscriberView(subscriber.UserId, subscriber.Password, subscriber.FirstName, subscriber.LastName,
             group.ServiceProviderId, group.Id, group.ProvisioningId, subscriber.Number, subscriber.Extension, subscriber.Mobile,
-            subscriber.Email, subscriber.Language, subscriber.Timezone, subscriber.ImpActive);
+            subscriber.Email, subscriber.Language, subscriber.Timezone, subscriber.ImpActive,
+            subscriber.HasImpAssigned);
     }
 
     private static IResult Answer(ActionResult result, SubscriberStore store) =>

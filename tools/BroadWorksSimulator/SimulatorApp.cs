@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using BroadWorksSimulator.Ocip;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration.Json;
@@ -33,9 +34,15 @@ public static class SimulatorApp
         services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.Section).ValidateDataAnnotations()
             .Validate(SimulatorOptions.HasSeedFile, "Simulator:SeedFile names a file that does not exist.")
             .Validate(SimulatorOptions.HasSaneRetryDelay, "Simulator:BridgeRetryDelay must be from 00:00:00 to 00:01:00.")
+            .Validate(SimulatorOptions.HasGroupsForGeneratedUsers, "Simulator:GenerateUsers needs Simulator:GenerateGroups of at least 1.")
+            .Validate(SimulatorOptions.HasUsableOcipAddress, "Simulator:OcipListenAddress must be an IP address.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(provider => SubscriberStore.Load(provider.GetRequiredService<IOptions<SimulatorOptions>>().Value.SeedFile));
+        services.AddSingleton(provider =>
+        {
+            var settings = provider.GetRequiredService<IOptions<SimulatorOptions>>().Value;
+            return SubscriberStore.Load(settings.SeedFile, SeedGenerator.Generate(settings.GenerateUsers, settings.GenerateGroups));
+        });
         services.AddSingleton<CallLog>();
         services.AddSingleton<FaultSwitches>();
         services.AddSingleton<BridgeClient>();
@@ -43,6 +50,10 @@ public static class SimulatorApp
         services.AddTransient<BridgeFaultHandler>();
         services.AddHttpClient(BridgeClient.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10))
             .AddHttpMessageHandler<BridgeFaultHandler>();
+        services.AddSingleton<OcipEndpoints>();
+        services.AddSingleton<OcipProcessor>();
+        services.AddSingleton<OcipSoapSessions>();
+        services.AddHostedService<OcipListener>();
         services.AddHostedService<StartupBanner>();
         services.AddAntiforgery();
         // Malformed JSON reaches the exception handler, so that the answer says what was wrong instead of a bare 400.
@@ -68,6 +79,7 @@ public static class SimulatorApp
         app.UseAntiforgery();
         app.MapXsiActions();
         app.MapSimulatorApi();
+        app.MapOcip();
         app.MapPage();
         return app;
     }
@@ -91,10 +103,25 @@ public static class SimulatorApp
                 .Replace("://[::]", "://localhost", StringComparison.Ordinal)
                 .TrimEnd('/');
             var lines = new List<string> { $"Simulator: {baseUrl}/", $"Xsi-Actions: {baseUrl}{XsiActions.Root}" };
+            lines.AddRange(OcipBanner(baseUrl));
             lines.AddRange(services.GetRequiredService<SubscriberStore>().All().Take(3)
                 .Select(s => $"Subscriber: {s.UserId} / {s.Password}"));
             Console.WriteLine(string.Join(Environment.NewLine, lines));
             return Task.CompletedTask;
+        }
+
+        private IEnumerable<string> OcipBanner(string baseUrl)
+        {
+            var endpoints = services.GetRequiredService<OcipEndpoints>();
+            var settings = services.GetRequiredService<IOptions<SimulatorOptions>>().Value;
+            yield return $"OCI-P TCP: {endpoints.TcpAddress}";
+            if (endpoints.TlsAddress is { } tls)
+            {
+                yield return $"OCI-P TLS: {tls} SHA-256 {endpoints.TlsFingerprint}";
+            }
+
+            yield return $"OCI-P SOAP: {baseUrl}{OcipEndpoints.SoapPath}";
+            yield return $"OCI-P admin: {settings.OcipUser} / {settings.OcipPassword}";
         }
 
         public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

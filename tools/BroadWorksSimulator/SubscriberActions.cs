@@ -16,7 +16,8 @@ internal sealed record NewSubscriber(
     string? Email,
     string? Language,
     string? Timezone,
-    bool? ImpActive);
+    bool? ImpActive,
+    bool? ImpAssigned = null);
 
 /// <summary>An edit: a field left out (null) keeps its value, an empty string clears an optional one.</summary>
 internal sealed record SubscriberChanges(
@@ -50,7 +51,7 @@ internal sealed partial class SubscriberActions(SubscriberStore store, BridgeCli
 
     public async Task<ActionResult> SetImpAsync(string userId, bool active)
     {
-        if (store.Update(userId, s => s with { ImpActive = active }) is not { After: var subscriber })
+        if (store.Update(userId, s => s with { ImpActive = active, ImpAssigned = s.HasImpAssigned || active }) is not { After: var subscriber })
         {
             return NotFound(userId);
         }
@@ -76,6 +77,7 @@ internal sealed partial class SubscriberActions(SubscriberStore store, BridgeCli
             Language = Clean(input.Language),
             Timezone = Clean(input.Timezone),
             ImpActive = input.ImpActive ?? false,
+            ImpAssigned = input.ImpAssigned ?? input.ImpActive ?? false,
         };
         if (subscriber.UserId.Length == 0 || subscriber.UserId.Length > 161 || subscriber.UserId.Any(char.IsWhiteSpace))
         {
@@ -160,7 +162,7 @@ internal sealed partial class SubscriberActions(SubscriberStore store, BridgeCli
         var alreadyOn = 0;
         foreach (var subscriber in store.All().Where(s => groupId is null || s.GroupId == groupId))
         {
-            if (store.Update(subscriber.UserId, s => s with { ImpActive = true }) is not { } change)
+            if (store.Update(subscriber.UserId, s => s with { ImpActive = true, ImpAssigned = true }) is not { } change)
             {
                 continue;
             }

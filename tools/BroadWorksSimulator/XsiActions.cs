@@ -109,7 +109,8 @@ internal static class XsiActions
     private static XElement? Optional(string name, string? value) =>
         string.IsNullOrEmpty(value) ? null : new XElement(Xsi + name, value);
 
-    private static string? TimeZoneDisplayName(string? timezone)
+    /// <summary>"(GMT+01:00) Europe/Warsaw", as the AS shows a time zone; OCI-P shares it.</summary>
+    public static string? TimeZoneDisplayName(string? timezone)
     {
         if (timezone is null || !TimeZoneInfo.TryFindSystemTimeZoneById(timezone, out var zone))
         {

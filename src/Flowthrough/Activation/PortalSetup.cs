@@ -22,6 +22,7 @@ public static class PortalSetup
         services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<PortalSignIn>();
+        services.AddScoped<PortalEntitlement>();
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         // Polish text goes out as written (ż, not &#x17C;): the encoder still escapes what HTML needs.
         services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));

@@ -19,6 +19,9 @@ public enum SignInOutcome
 
     /// <summary>The template or its cluster is disabled: no sign-ins (TemplateAvailability).</summary>
     Disabled,
+
+    /// <summary>The cluster's AS says Integrated IM&amp;P is not on for the user, or its group is not this template's.</summary>
+    NotEntitled,
 }
 
 public sealed record SignInResult(SignInOutcome Outcome, Subscriber? Subscriber = null, TimeSpan? RetryAfter = null);
@@ -32,6 +35,7 @@ public sealed class PortalSignIn(
     FlowthroughDbContext db,
     SubscriberOperations operations,
     XsiActionsClient xsi,
+    PortalEntitlement entitlements,
     LoginThrottle throttle,
     IOptions<PortalOptions> options)
 {
@@ -81,6 +85,16 @@ public sealed class PortalSignIn(
 
         var profile = ((XsiLoginResult.Valid)result).Profile;
         await throttle.ResetAsync(userKey, cancellationToken);
+        var entitlement = await entitlements.CheckAsync(cluster, template, userId, cancellationToken);
+        switch (entitlement)
+        {
+            case Entitlement.Unavailable:
+                return new SignInResult(SignInOutcome.Unavailable);
+            case Entitlement.NotEntitled:
+                await RecordAsync(existing, "signin_refused_not_entitled", null, cancellationToken);
+                return new SignInResult(SignInOutcome.NotEntitled);
+        }
+
         var admitted = await operations.AdmitFromPortalAsync(template, new Subscriber.IntakeDetails(
             template.PartnerId, template.Id, template.ProvisioningId, userId, EnterpriseOf(template, profile),
             Trim(profile.FirstName, SubscriberLimits.Name) ?? userId, Trim(profile.LastName, SubscriberLimits.Name) ?? "-",
@@ -88,7 +102,7 @@ public sealed class PortalSignIn(
             Trim(profile.Mobile, SubscriberLimits.PhoneNumber), Trim(profile.Extension, SubscriberLimits.Extension),
             CultureInfo.CurrentUICulture.TwoLetterISOLanguageName,
             profile.TimeZone is { } zone && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _) ? zone : null,
-            SubscriberSource.SelfActivation), cancellationToken);
+            SubscriberSource.SelfActivation), entitledByBroadWorks: entitlement == Entitlement.Entitled, cancellationToken);
         return admitted.Subscriber is { } subscriber
             ? new SignInResult(SignInOutcome.SignedIn, subscriber)
             : new SignInResult(SignInOutcome.NotEnabled);

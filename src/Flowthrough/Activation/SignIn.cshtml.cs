@@ -75,6 +75,9 @@ public sealed class SignInModel(FlowthroughDbContext db, PortalSignIn portalSign
             case SignInOutcome.NotEnabled:
                 ModelState.AddModelError(string.Empty, text["SignIn_NotEnabled"]);
                 return Page();
+            case SignInOutcome.NotEntitled:
+                ModelState.AddModelError(string.Empty, text["SignIn_NotEntitled"]);
+                return Page();
             case SignInOutcome.Disabled:
                 ModelState.AddModelError(string.Empty, text["SignIn_Disabled"]);
                 return Page();

@@ -68,8 +68,13 @@ public static class BridgeIntake
             : $"{request.ServiceProviderId!.Trim()}+{request.GroupId!.Trim()}";
     }
 
+    public static Task<Outcome> ApplyAsync(SubscriberOperations operations, OnboardingTemplate template,
+        BridgeUserRequest request, CancellationToken cancellationToken) =>
+        ApplyAsync(operations, template, request, Actors.BroadWorks, cancellationToken);
+
+    /// <param name="actor">Who the timeline names: the bridge, or the OCI-P sync run that found the change.</param>
     public static async Task<Outcome> ApplyAsync(SubscriberOperations operations, OnboardingTemplate template,
-        BridgeUserRequest request, CancellationToken cancellationToken)
+        BridgeUserRequest request, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operations);
         ArgumentNullException.ThrowIfNull(template);
@@ -81,17 +86,21 @@ public static class BridgeIntake
 
         var userId = request.UserId!.Trim();
         return request.IsActive is true
-            ? await UpsertAsync(operations, template, request, userId, cancellationToken)
-            : await RemoveAsync(operations, template, userId, cancellationToken);
+            ? await UpsertAsync(operations, template, request, userId, actor, cancellationToken)
+            : await RemoveAsync(operations, template, userId, actor, cancellationToken);
     }
 
+    public static Task<Outcome> RemoveAsync(SubscriberOperations operations, OnboardingTemplate template,
+        string userId, CancellationToken cancellationToken) =>
+        RemoveAsync(operations, template, userId, Actors.BroadWorks, cancellationToken);
+
     public static async Task<Outcome> RemoveAsync(SubscriberOperations operations, OnboardingTemplate template,
-        string userId, CancellationToken cancellationToken)
+        string userId, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operations);
         ArgumentNullException.ThrowIfNull(template);
         var removed = await operations.RemoveAsync(SubscriberOperations.ByUserId(template.PartnerId, userId),
-            Actors.BroadWorks, null, cancellationToken);
+            actor, null, cancellationToken);
         // Already gone (or removed by a concurrent repeat): repeating a removal changes nothing.
         return removed.Kind == OutcomeKind.Conflict
             ? Conflicted(userId)
@@ -100,7 +109,7 @@ public static class BridgeIntake
     }
 
     private static async Task<Outcome> UpsertAsync(SubscriberOperations operations, OnboardingTemplate template,
-        BridgeUserRequest request, string userId, CancellationToken cancellationToken)
+        BridgeUserRequest request, string userId, string actor, CancellationToken cancellationToken)
     {
         var details = new Subscriber.IntakeDetails(
             template.PartnerId, template.Id, template.ProvisioningId, userId, SpEnterpriseId(template, request),
@@ -113,7 +122,7 @@ public static class BridgeIntake
         var whole = new DetailChange(FirstName: request.FirstName, LastName: request.LastName,
             PrimaryPhoneNumber: request.PrimaryPhoneNumber ?? "", MobilePhoneNumber: request.MobilePhoneNumber ?? "",
             Extension: request.Extension ?? "", Timezone: request.Timezone);
-        var outcome = await operations.UpsertFromBroadWorksAsync(details, whole, cancellationToken);
+        var outcome = await operations.UpsertFromBroadWorksAsync(details, whole, actor, cancellationToken);
         if (outcome.Subscriber is not { } subscriber)
         {
             return Conflicted(userId);

@@ -47,6 +47,12 @@ public sealed class DemoSeed(
                 cancellationToken);
         }
 
+        if (options.ClusterOcipPort is not null)
+        {
+            await DemoOcip.PointDemoClusterAsync(db, partner, options, scope.ServiceProvider.GetRequiredService<ClusterSecrets>(),
+                cancellationToken);
+        }
+
         lifetime.ApplicationStarted.Register(() => Print(options));
     }
 

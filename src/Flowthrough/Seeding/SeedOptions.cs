@@ -18,4 +18,14 @@ public sealed class SeedOptions
     public string? ScimUrl { get; set; }
 
     public string ScimToken { get; set; } = "scim-demo-token";
+
+    /// <summary>The simulator's OCI-P TCP port the demo cluster syncs from (<c>./run.sh</c>); unset = no OCI-P.</summary>
+    public int? ClusterOcipPort { get; set; }
+
+    public string OcipUser { get; set; } = "ocip-admin";
+
+    public string OcipPassword { get; set; } = "Demo-Ocip-2026!";
+
+    /// <summary>The demo's sync interval; Sync now on the cluster page runs one at once.</summary>
+    public int OcipSyncMinutes { get; set; } = 5;
 }

@@ -25,4 +25,7 @@ public static class Actors
     public const string Engine = "engine";
 
     public static string Admin(Guid adminId) => $"admin:{adminId}";
+
+    /// <summary>An OCI-P sync run (BroadWorks/Sync): the timeline names the run whose report explains the change.</summary>
+    public static string Sync(Guid runId) => $"sync:{runId}";
 }

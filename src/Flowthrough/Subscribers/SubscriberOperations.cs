@@ -98,21 +98,26 @@ public sealed partial class SubscriberOperations(
     /// BroadWorks sent the whole user (bridge, sync): creates it, or applies <paramref name="whole"/> to the existing
     /// one. Idempotent by userId: a repeat, even one racing the first call, changes nothing and gets the same answer.
     /// </summary>
+    public Task<SubscriberOutcome> UpsertFromBroadWorksAsync(Subscriber.IntakeDetails details, DetailChange whole,
+        CancellationToken cancellationToken) =>
+        UpsertFromBroadWorksAsync(details, whole, Actors.BroadWorks, cancellationToken);
+
+    /// <param name="actor">The bridge (<see cref="Actors.BroadWorks"/>) or the sync run that found the user.</param>
     public async Task<SubscriberOutcome> UpsertFromBroadWorksAsync(Subscriber.IntakeDetails details, DetailChange whole,
-        CancellationToken cancellationToken)
+        string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(details);
         var which = ByUserId(details.PartnerId, details.UserId);
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            var changed = await ChangeAsync(which, s => Task.FromResult(ApplyDetails(s, whole, Actors.BroadWorks)), null,
+            var changed = await ChangeAsync(which, s => Task.FromResult(ApplyDetails(s, whole, actor)), null,
                 cancellationToken);
             if (changed.Kind != OutcomeKind.NotFound)
             {
                 return changed;
             }
 
-            var subscriber = Subscriber.Intake(details, Actors.BroadWorks, Now);
+            var subscriber = Subscriber.Intake(details, actor, Now);
             if (await TryInsertAsync(subscriber, null, cancellationToken))
             {
                 return Saved(subscriber);
@@ -129,8 +134,10 @@ public sealed partial class SubscriberOperations(
     /// template admits it. On a flow-through template only users BroadWorks sent are admitted, unless self-activation
     /// is on and the user's group (enterprise) already belongs to the template; otherwise nothing is created.
     /// </summary>
+    /// <param name="entitledByBroadWorks">The AS confirmed Integrated IM&amp;P live over OCI-P: BroadWorks has as good as sent
+    /// the user, so it is admitted whatever the template's self-activation setting.</param>
     public async Task<SubscriberOutcome> AdmitFromPortalAsync(OnboardingTemplate template, Subscriber.IntakeDetails detailsIfNew,
-        CancellationToken cancellationToken)
+        bool entitledByBroadWorks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(detailsIfNew);
@@ -140,7 +147,7 @@ public sealed partial class SubscriberOperations(
             return await RecordAsync(existing, "signed_in", Actors.Subscriber, null, cancellationToken);
         }
 
-        if (!await AdmitsNewUserAsync(template, detailsIfNew.SpEnterpriseId, cancellationToken))
+        if (!entitledByBroadWorks && !await AdmitsNewUserAsync(template, detailsIfNew.SpEnterpriseId, cancellationToken))
         {
             return new SubscriberOutcome(OutcomeKind.NotAllowed);
         }

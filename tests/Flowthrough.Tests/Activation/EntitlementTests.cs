@@ -1,0 +1,73 @@
+using BroadWorksSimulator.Ocip;
+using Flowthrough.Clusters;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Flowthrough.Tests.Activation;
+
+/// <summary>With OCI-P on the cluster, the AS says live who may activate: Integrated IM&amp;P on and the group mapped here.</summary>
+public sealed class EntitlementTests : IAsyncLifetime
+{
+    private PortalFixture portal = null!;
+
+    public async ValueTask InitializeAsync() => portal = await PortalFixture.StartAsync();
+
+    public async ValueTask DisposeAsync() => await portal.DisposeAsync();
+
+    [Fact]
+    public async Task A_user_without_Integrated_IMP_is_refused_and_nothing_is_created()
+    {
+        var partner = await WithOcipAsync(groupId: null);
+        var browser = portal.Browser();
+
+        await PortalFixture.SignInAsync(browser, partner, PortalFixture.Lukasz, PortalFixture.LukaszPassword);
+
+        browser.Text.Should().Contain("Integrated IM&P is not switched on for your BroadWorks user");
+        (await portal.SubscriberAsync(PortalFixture.Lukasz)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_user_with_Integrated_IMP_in_a_mapped_group_is_admitted_without_a_bridge_call()
+    {
+        var partner = await WithOcipAsync(groupId: null);
+        portal.Simulator.Store.Update(PortalFixture.Lukasz, s => s with { ImpActive = true, ImpAssigned = true });
+        var browser = portal.Browser("pl-PL,pl;q=0.9");
+
+        await PortalFixture.SignInAsync(browser, partner, PortalFixture.Lukasz, PortalFixture.LukaszPassword);
+
+        browser.Path.Should().Be($"/activate/{partner.Template.ActivationSlug}/me");
+        (await portal.SubscriberAsync(PortalFixture.Lukasz)).Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task A_user_whose_group_maps_to_another_template_is_refused_in_Polish_too()
+    {
+        // Only Wola is mapped here; Łukasz is in Mokotów.
+        var partner = await WithOcipAsync(groupId: "warszawa-wola");
+        portal.Simulator.Store.Update(PortalFixture.Lukasz, s => s with { ImpActive = true, ImpAssigned = true });
+        var browser = portal.Browser("pl-PL,pl;q=0.9");
+
+        await PortalFixture.SignInAsync(browser, partner, PortalFixture.Lukasz, PortalFixture.LukaszPassword);
+
+        browser.Text.Should().Contain("Usługa Integrated IM&P nie jest włączona");
+        (await portal.SubscriberAsync(PortalFixture.Lukasz)).Should().BeNull();
+    }
+
+    private async Task<TestPartner> WithOcipAsync(string? groupId)
+    {
+        var partner = await portal.TemplateAsync();
+        var ocip = portal.Simulator.Services.GetRequiredService<OcipEndpoints>();
+        await using var db = portal.App.CreateDbContext();
+        var cluster = await db.Clusters.SingleAsync(c => c.Id == partner.Template.ClusterId);
+        cluster.OcipHost = "127.0.0.1";
+        cluster.OcipPort = ocip.TcpPort;
+        cluster.OcipUserId = "ocip-admin";
+        cluster.OcipPasswordProtected = portal.App.Service<ClusterSecrets>().Protect("Demo-Ocip-2026!");
+        db.ClusterMappings.Add(new ClusterMapping
+        {
+            ClusterId = cluster.Id, ServiceProviderId = "sp-warszawa", GroupId = groupId, TemplateId = partner.Template.Id,
+        });
+        await db.SaveChangesAsync();
+        return partner;
+    }
+}
