@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Mail;
 
 namespace Flowthrough.PartnerHub;
@@ -18,4 +19,8 @@ public static class FormChecks
 
     /// <summary>Trimmed text, or null when nothing but white space was typed.</summary>
     public static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>A whole number typed as text (digits only, no sign) within [min, max]; numbers are posted as text so that "abc" gets the form's own message.</summary>
+    public static bool InRange(string? text, int min, int max, out int value) =>
+        int.TryParse(Clean(text), NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
 }

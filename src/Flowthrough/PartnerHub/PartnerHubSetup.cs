@@ -38,6 +38,7 @@ public static class PartnerHubSetup
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
         services.AddScoped<AdminAccounts>();
         services.AddScoped<Flowthrough.Templates.TemplateLifecycle>();
+        services.AddSingleton<Clusters.OcipConnectionTest>();
         services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.AddAuthenticationSchemes(Scheme)
             .RequireClaim(AdminClaim).RequireClaim(PartnerClaim));
         services.Configure<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>(o =>

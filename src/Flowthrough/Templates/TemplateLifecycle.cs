@@ -84,6 +84,9 @@ public sealed class TemplateLifecycle(FlowthroughDbContext db, SubscriberOperati
         db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.TemplateStatusCounts.Where(c => c.TemplateId == templateId).ExecuteDeleteAsync(cancellationToken);
+        // Its OCI-P group mappings go with it (the foreign key refuses to leave them pointing nowhere): the admin
+        // confirmed the deletion, and the sync then no longer reads those groups.
+        await db.ClusterMappings.Where(m => m.TemplateId == templateId).ExecuteDeleteAsync(cancellationToken);
         await db.Templates.Where(t => t.Id == templateId).ExecuteDeleteAsync(cancellationToken);
         alongside?.Invoke(db);
         await db.SaveChangesAsync(cancellationToken);

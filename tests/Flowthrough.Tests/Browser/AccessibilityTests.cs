@@ -47,6 +47,13 @@ public sealed class AccessibilityTests
             db.Subscribers.AddRange(failed, UserStatusSeed.Pending(partner, "pend-a11y", now.AddHours(-2)),
                 UserStatusSeed.Provisioned(partner, "prov-a11y", now.AddHours(-1), "Zofia", "Wójcik"));
             db.ProvisioningTargets.Add(target);
+            // A failed sync run with a message: the cluster's Sync box and its runs page show a report, not only "no runs".
+            db.SyncRuns.Add(new Flowthrough.BroadWorks.Sync.SyncRun
+            {
+                PartnerId = partner.Partner.Id, ClusterId = partner.Template.ClusterId, Trigger = "schedule",
+                Started = now.AddMinutes(-5), Finished = now.AddMinutes(-4), Outcome = Flowthrough.BroadWorks.Sync.SyncOutcome.Incomplete,
+                Groups = 3, GroupsFailed = 1, Seen = 120, Entitled = 40, Created = 2, Updated = 1, Message = "Group grp-2 failed: [Error 4008] Group not found.",
+            });
             await db.SaveChangesAsync();
         }
 

@@ -11,9 +11,11 @@ namespace Flowthrough.PartnerHub.Clusters;
 /// <summary>
 /// One BroadWorks cluster: its settings, and Test connection, which signs a BroadWorks user in through the cluster's
 /// Xsi-Actions URL. The test password is used for that one request: never stored, logged or rendered back.
+/// OCI-P settings, group mappings and the sync box are the other parts of this class (EditModel.*.cs).
 /// </summary>
-public sealed class EditModel(FlowthroughDbContext db, XsiActionsClient xsi, TimeProvider time,
-    IStringLocalizer<ConfigText> config, Flowthrough.Templates.TemplateLifecycle lifecycle, IStringLocalizer<LifecycleText> text) : PageModel
+public sealed partial class EditModel(FlowthroughDbContext db, XsiActionsClient xsi, TimeProvider time,
+    IStringLocalizer<ConfigText> config, Flowthrough.Templates.TemplateLifecycle lifecycle, IStringLocalizer<LifecycleText> text,
+    ClusterSecrets secrets, OcipConnectionTest ocipTest, IStringLocalizer<ClusterSyncText> syncText) : PageModel
 {
     /// <summary>Disable or enable the cluster: its templates take no new users while disabled (TemplateAvailability).</summary>
     public Task<IActionResult> OnPostAvailabilityAsync(Guid id, bool disabled) =>
@@ -54,8 +56,7 @@ public sealed class EditModel(FlowthroughDbContext db, XsiActionsClient xsi, Tim
             return NotFound();
         }
 
-        Cluster = cluster;
-        Input = ClusterInput.From(cluster);
+        await ShowAsync(cluster);
         return Page();
     }
 
@@ -66,7 +67,7 @@ public sealed class EditModel(FlowthroughDbContext db, XsiActionsClient xsi, Tim
             return NotFound();
         }
 
-        Cluster = cluster;
+        await ShowAsync(cluster, keepInput: true);
         Input.Validate(ModelState, nameof(Input), config);
         if (!ModelState.IsValid)
         {
@@ -92,8 +93,7 @@ public sealed class EditModel(FlowthroughDbContext db, XsiActionsClient xsi, Tim
             return NotFound();
         }
 
-        Cluster = cluster;
-        Input = ClusterInput.From(cluster);
+        await ShowAsync(cluster);
         var userId = FormChecks.Clean(Test.UserId);
         var password = Test.Password;
         Test.Password = null;
@@ -118,6 +118,27 @@ public sealed class EditModel(FlowthroughDbContext db, XsiActionsClient xsi, Tim
         string.Join(' ', new[] { profile.FirstName, profile.LastName }.Where(n => !string.IsNullOrWhiteSpace(n))) is { Length: > 0 } name
             ? name
             : profile.UserId;
+
+    /// <summary>
+    /// Fills every section of the page from the saved cluster; <paramref name="keepInput"/> keeps the posted fields
+    /// of the Xsi settings form (a failed save of that form shows what was typed).
+    /// </summary>
+    private async Task ShowAsync(BroadWorksCluster cluster, bool keepInput = false, bool keepOcip = false)
+    {
+        Cluster = cluster;
+        if (!keepInput)
+        {
+            Input = ClusterInput.From(cluster);
+        }
+
+        if (!keepOcip)
+        {
+            Ocip = OcipInput.From(cluster);
+        }
+
+        await LoadMappingsAsync(cluster);
+        await LoadSyncAsync(cluster);
+    }
 
     private Task<BroadWorksCluster?> FindAsync(Guid id, bool tracked)
     {

@@ -160,12 +160,12 @@ public sealed class TargetInput
             }
         }
 
-        if (!InRange(TimeoutSeconds, MinTimeout, MaxTimeout, out _))
+        if (!FormChecks.InRange(TimeoutSeconds, MinTimeout, MaxTimeout, out _))
         {
             Error(nameof(TimeoutSeconds), text["Val_Range", MinTimeout, MaxTimeout]);
         }
 
-        if (!InRange(MaxConcurrentRequests, MinConcurrency, MaxConcurrency, out _))
+        if (!FormChecks.InRange(MaxConcurrentRequests, MinConcurrency, MaxConcurrency, out _))
         {
             Error(nameof(MaxConcurrentRequests), text["Val_Range", MinConcurrency, MaxConcurrency]);
         }
@@ -194,8 +194,8 @@ public sealed class TargetInput
         target.PackageAttribute = PackageMode == PackageMode.Attribute ? FormChecks.Clean(PackageAttribute) : null;
         target.OrganizationMode = OrganizationMode;
         target.RemovalMode = RemovalMode;
-        InRange(TimeoutSeconds, MinTimeout, MaxTimeout, out var timeout);
-        InRange(MaxConcurrentRequests, MinConcurrency, MaxConcurrency, out var concurrency);
+        FormChecks.InRange(TimeoutSeconds, MinTimeout, MaxTimeout, out var timeout);
+        FormChecks.InRange(MaxConcurrentRequests, MinConcurrency, MaxConcurrency, out var concurrency);
         target.TimeoutSeconds = timeout;
         target.MaxConcurrency = concurrency;
         target.Revision++;
@@ -216,7 +216,4 @@ public sealed class TargetInput
         ApplyTo(draft, secrets);
         return draft;
     }
-
-    private static bool InRange(string? text, int min, int max, out int value) =>
-        int.TryParse(FormChecks.Clean(text), NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
 }
