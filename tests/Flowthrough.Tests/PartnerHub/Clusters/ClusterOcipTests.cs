@@ -161,6 +161,36 @@ public sealed class ClusterOcipTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Test_connection_against_the_simulators_AS_says_a_wrong_password_plainly_and_lists_providers_with_the_right_one()
+    {
+        await using var simulator = await Simulator.SimulatorHost.StartAsync();
+        var browser = await OpenClusterAsync("pl");
+        var typed = new Dictionary<string, string>
+        {
+            ["Ocip.Host"] = "127.0.0.1",
+            ["Ocip.Port"] = simulator.Ocip.TcpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Ocip.UserId"] = "ocip-admin",
+            ["Ocip.Password"] = "Not-The-Password-1!",
+        };
+
+        await browser.SubmitWithAsync("#ocip-form", "#ocip-test", typed);
+
+        var refused = browser.Document.QuerySelector("#ocip-test-result")!;
+        refused.GetAttribute("role").Should().Be("alert");
+        refused.TextContent.Should().Contain("odrzucił");
+        browser.Html().Should().NotContain("Not-The-Password-1!");
+
+        browser = await OpenClusterAsync();
+        await browser.SubmitWithAsync("#ocip-form", "#ocip-test", typed);
+        browser.Document.QuerySelector("#ocip-test-result")!.TextContent.Trim()
+            .Should().Be("The AS refused the OCI-P administrator user ID or password.");
+
+        typed["Ocip.Password"] = "Demo-Ocip-2026!";
+        await browser.SubmitWithAsync("#ocip-form", "#ocip-test", typed);
+        browser.Text.Should().Contain("sp-warszawa").And.Contain("ent-london");
+    }
+
+    [Fact]
     public async Task Another_partners_cluster_is_not_found()
     {
         var other = await hub.App.CreatePartnerAsync();
