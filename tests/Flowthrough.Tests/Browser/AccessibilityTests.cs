@@ -72,7 +72,7 @@ public sealed class AccessibilityTests
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
         await using var context = await browser.NewContextAsync(Chromium.ContextOptions(language));
-        context.SetDefaultTimeout(10_000);
+        context.SetDefaultTimeout(Chromium.ActionTimeoutMs);
         var page = await context.NewPageAsync();
         string Url(string path) => app.ServerUrl + placeholders.Aggregate(path, (p, kv) => p.Replace(kv.Key, kv.Value, StringComparison.Ordinal));
 

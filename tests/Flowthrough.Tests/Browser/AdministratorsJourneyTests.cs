@@ -47,7 +47,7 @@ public sealed partial class AdministratorsJourneyTests
         async Task<IPage> PageAsync()
         {
             var context = await browser.NewContextAsync(Chromium.ContextOptions(language));
-            context.SetDefaultTimeout(15_000);
+            context.SetDefaultTimeout(Chromium.ActionTimeoutMs);
             return await context.NewPageAsync();
         }
 

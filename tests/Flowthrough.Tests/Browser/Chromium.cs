@@ -7,6 +7,12 @@ internal static class Chromium
 {
     public const string Path = "/usr/bin/chromium";
 
+    /// <summary>
+    /// How long a browser action or navigation may take before the journey fails: a deadline, not a measurement.
+    /// A sign-in (PBKDF2) on a 2-core machine running other builds took over 10 s.
+    /// </summary>
+    public const float ActionTimeoutMs = 30_000;
+
     /// <summary>Missing Chromium fails in CI, where test.sh installs it, and only skips on a developer's machine.</summary>
     public static void Require()
     {

@@ -51,7 +51,7 @@ public sealed class CustomersAndDashboardTests
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
         await using var context = await ActivationStage.NewDeviceAsync(browser, language, 1280, 800);
-        context.SetDefaultTimeout(10_000);
+        context.SetDefaultTimeout(Chromium.ActionTimeoutMs);
         var page = await context.NewPageAsync();
         var screenshots = Chromium.ScreenshotDirectory();
         try

@@ -382,7 +382,7 @@ public sealed class PartnerHubJourneyTests
         options.Permissions = ["clipboard-read", "clipboard-write"];
         options.AcceptDownloads = true;
         var context = await browser.NewContextAsync(options);
-        context.SetDefaultTimeout(10_000);
+        context.SetDefaultTimeout(Chromium.ActionTimeoutMs);
         return context;
     }
 

@@ -36,7 +36,7 @@ public sealed class ReconciliationJourneyTests
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
         await using var context = await browser.NewContextAsync(Chromium.ContextOptions(language));
-        context.SetDefaultTimeout(10_000);
+        context.SetDefaultTimeout(Chromium.ActionTimeoutMs);
         var page = await context.NewPageAsync();
         string Shot(string name) => $"reconciliation-{language}-{name}";
 

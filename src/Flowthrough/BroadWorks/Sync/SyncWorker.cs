@@ -21,6 +21,11 @@ public sealed partial class SyncWorker(
 
     public static string LeaseName(Guid clusterId) => $"ocip-sync:{clusterId}";
 
+    /// <summary>The admin audit action of Sync now; the run it makes due is reported as started by that admin.</summary>
+    public const string SyncNowAction = "cluster.sync-now";
+
+    public const string ScheduleTrigger = "schedule";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled)
@@ -34,7 +39,7 @@ public sealed partial class SyncWorker(
             {
                 foreach (var clusterId in await DueAsync(stoppingToken))
                 {
-                    await SyncIfFreeAsync(clusterId, "schedule", stoppingToken);
+                    await SyncIfFreeAsync(clusterId, await TriggerOfAsync(clusterId, stoppingToken), stoppingToken);
                 }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
@@ -82,6 +87,23 @@ public sealed partial class SyncWorker(
             .Where(c => c.OcipHost != null && c.OcipUserId != null && c.OcipPasswordProtected != null && !c.Disabled
                 && (c.NextSyncAt == null || c.NextSyncAt <= now))
             .OrderBy(c => c.NextSyncAt).Select(c => c.Id).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// "admin:{id}" when an admin pressed Sync now since the cluster's last run started (Sync now only makes the cluster
+    /// due, so the audit row says who asked), else the schedule.
+    /// </summary>
+    internal async Task<string> TriggerOfAsync(Guid clusterId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FlowthroughDbContext>();
+        var lastStarted = await db.SyncRuns.AsNoTracking().Where(r => r.ClusterId == clusterId)
+            .OrderByDescending(r => r.Started).Select(r => (DateTime?)r.Started).FirstOrDefaultAsync(cancellationToken);
+        var target = clusterId.ToString();
+        var asked = await db.AdminAuditEvents.AsNoTracking()
+            .Where(e => e.Action == SyncNowAction && e.Target == target && (lastStarted == null || e.At >= lastStarted))
+            .OrderByDescending(e => e.At).Select(e => e.AdminId).FirstOrDefaultAsync(cancellationToken);
+        return asked is { } adminId ? Subscribers.Actors.Admin(adminId) : ScheduleTrigger;
     }
 
     /// <summary>Keeps the lease while the run goes on; losing it (a stalled node) stops the run.</summary>

@@ -28,7 +28,7 @@ public sealed partial class EditModel
 
         var now = time.GetUtcNow().UtcDateTime;
         cluster.NextSyncAt = now;
-        AdminAudit.Record(db, User, "cluster.sync-now", cluster.Id.ToString(), now, new { cluster.Name });
+        AdminAudit.Record(db, User, SyncWorker.SyncNowAction, cluster.Id.ToString(), now, new { cluster.Name });
         await db.SaveChangesAsync(HttpContext.RequestAborted);
         StatusMessage = syncText["Sync_Requested", cluster.Name];
         return Redirect($"/partner/clusters/{cluster.Id}#sync-title");

@@ -1,5 +1,6 @@
 using System.Net;
 using Flowthrough.BroadWorks.Sync;
+using Flowthrough.Subscribers;
 using Microsoft.EntityFrameworkCore;
 
 namespace Flowthrough.Tests.PartnerHub.Clusters;
@@ -88,7 +89,19 @@ public sealed class ClusterSyncTests : IAsyncLifetime
         await using var check = hub.App.CreateDbContext();
         var due = await check.Clusters.AsNoTracking().Where(c => c.Id == ClusterId).Select(c => c.NextSyncAt).SingleAsync();
         due.Should().NotBeNull().And.BeOnOrAfter(before.AddSeconds(-1)).And.BeOnOrBefore(DateTime.UtcNow);
-        (await check.AdminAuditEvents.AsNoTracking().CountAsync(a => a.Target == ClusterId.ToString() && a.Action == "cluster.sync-now"))
-            .Should().Be(1);
+        var audit = await check.AdminAuditEvents.AsNoTracking()
+            .SingleAsync(a => a.Target == ClusterId.ToString() && a.Action == SyncWorker.SyncNowAction);
+        var worker = hub.App.Service<SyncWorker>();
+        (await worker.TriggerOfAsync(ClusterId, CancellationToken.None)).Should().Be(Actors.Admin(audit.AdminId!.Value),
+            "the run Sync now makes due is reported as started by the admin, not the schedule");
+
+        check.SyncRuns.Add(new SyncRun
+        {
+            PartnerId = hub.Partner.Partner.Id, ClusterId = ClusterId, Trigger = Actors.Admin(audit.AdminId!.Value),
+            Started = DateTime.UtcNow.AddSeconds(1),
+        });
+        await check.SaveChangesAsync();
+        (await worker.TriggerOfAsync(ClusterId, CancellationToken.None)).Should().Be(SyncWorker.ScheduleTrigger,
+            "once that run started, the next one is the schedule's");
     }
 }
