@@ -10,7 +10,7 @@ using Flowthrough.Subscribers;
 using Flowthrough.Templates;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace Flowthrough.Bridge;
 
@@ -47,9 +47,9 @@ public static class BridgeApi
     }
 
     private static async Task<IResult> UpsertAsync(string provisioningId, HttpContext context, FlowthroughDbContext db,
-        LoginThrottle throttle, SubscriberOperations operations)
+        IMemoryCache cache, LoginThrottle throttle, SubscriberOperations operations, IntakeWriter writer)
     {
-        var (template, denied) = await AuthorizeAsync(provisioningId, context, db, throttle);
+        var (template, denied) = await AuthorizeAsync(provisioningId, context, db, cache, throttle);
         if (template is null)
         {
             return denied!;
@@ -61,13 +61,15 @@ public static class BridgeApi
             return ApiProblem.Create(context, [error]);
         }
 
-        return Answer(context, await BridgeIntake.ApplyAsync(operations, template, body.Value!, context.RequestAborted));
+        // Concurrent single-user calls are committed together (group commit); each is answered after its commit.
+        return Answer(context, await BridgeIntake.ApplyAsync(operations, writer, template, body.Value!, Actors.BroadWorks,
+            context.RequestAborted));
     }
 
     private static async Task<IResult> DeleteAsync(string provisioningId, string userId, HttpContext context,
-        FlowthroughDbContext db, LoginThrottle throttle, SubscriberOperations operations)
+        FlowthroughDbContext db, IMemoryCache cache, LoginThrottle throttle, SubscriberOperations operations)
     {
-        var (template, denied) = await AuthorizeAsync(provisioningId, context, db, throttle);
+        var (template, denied) = await AuthorizeAsync(provisioningId, context, db, cache, throttle);
         if (template is null)
         {
             return denied!;
@@ -77,9 +79,9 @@ public static class BridgeApi
     }
 
     private static async Task<IResult> BatchAsync(string provisioningId, HttpContext context, FlowthroughDbContext db,
-        LoginThrottle throttle, SubscriberOperations operations)
+        IMemoryCache cache, LoginThrottle throttle, SubscriberOperations operations)
     {
-        var (template, denied) = await AuthorizeAsync(provisioningId, context, db, throttle);
+        var (template, denied) = await AuthorizeAsync(provisioningId, context, db, cache, throttle);
         if (template is null)
         {
             return denied!;
@@ -138,13 +140,14 @@ public static class BridgeApi
 
     /// <summary>
     /// Finds the template and checks the caller's Basic credentials against its provisioning account, with a
-    /// delay on every failure and a lockout per source address after repeated ones.
+    /// delay on every failure and a lockout per source address after repeated ones. The template, its availability and
+    /// the address's lockout come from short-lived caches (<see cref="BridgeTemplates.CacheFor"/>,
+    /// <see cref="LoginThrottle.LockoutCacheFor"/>), so a call that passes costs no database read here.
     /// </summary>
     private static async Task<(OnboardingTemplate? Template, IResult? Denied)> AuthorizeAsync(string provisioningId,
-        HttpContext context, FlowthroughDbContext db, LoginThrottle throttle)
+        HttpContext context, FlowthroughDbContext db, IMemoryCache cache, LoginThrottle throttle)
     {
-        var template = await db.Templates.AsNoTracking()
-            .FirstOrDefaultAsync(t => t.ProvisioningId == provisioningId, context.RequestAborted);
+        var (template, availability, _) = await BridgeTemplates.FindAsync(db, cache, provisioningId, context.RequestAborted);
         if (template is null)
         {
             return (null, ApiProblem.Create(context, ErrorCatalog.UnknownTemplate,
@@ -152,7 +155,7 @@ public static class BridgeApi
         }
 
         var source = $"bridge:{context.Connection.RemoteIpAddress}";
-        if (await throttle.LockedForAsync(source, context.RequestAborted) is { } wait)
+        if (await throttle.LockedForCachedAsync(source, context.RequestAborted) is { } wait)
         {
             context.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
             return (null, ApiProblem.Create(context, ErrorCatalog.TooManyFailures,
@@ -173,7 +176,7 @@ public static class BridgeApi
                 $"Flow-through provisioning is switched off on the template '{template.Name}'."));
         }
 
-        if (await TemplateAvailability.OfAsync(db, template, context.RequestAborted) != Availability.Open)
+        if (availability != Availability.Open)
         {
             return (null, ApiProblem.Create(context, ErrorCatalog.TemplateDisabled,
                 $"The onboarding template '{template.Name}' is disabled: it takes no new users."));

@@ -73,8 +73,14 @@ public static class BridgeIntake
         ApplyAsync(operations, template, request, Actors.BroadWorks, cancellationToken);
 
     /// <param name="actor">Who the timeline names: the bridge, or the OCI-P sync run that found the change.</param>
-    public static async Task<Outcome> ApplyAsync(SubscriberOperations operations, OnboardingTemplate template,
-        BridgeUserRequest request, string actor, CancellationToken cancellationToken)
+    public static Task<Outcome> ApplyAsync(SubscriberOperations operations, OnboardingTemplate template,
+        BridgeUserRequest request, string actor, CancellationToken cancellationToken) =>
+        ApplyAsync(operations, null, template, request, actor, cancellationToken);
+
+    /// <param name="writer">When given, a create or update joins the group commit of concurrent calls (single-user
+    /// calls); a removal, and every call without it, is applied on its own.</param>
+    public static async Task<Outcome> ApplyAsync(SubscriberOperations operations, IntakeWriter? writer,
+        OnboardingTemplate template, BridgeUserRequest request, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operations);
         ArgumentNullException.ThrowIfNull(template);
@@ -86,7 +92,7 @@ public static class BridgeIntake
 
         var userId = request.UserId!.Trim();
         return request.IsActive is true
-            ? await UpsertAsync(operations, template, request, userId, actor, cancellationToken)
+            ? await UpsertAsync(operations, writer, template, request, userId, actor, cancellationToken)
             : await RemoveAsync(operations, template, userId, actor, cancellationToken);
     }
 
@@ -108,11 +114,13 @@ public static class BridgeIntake
                 new BridgeAccepted(removed.Subscriber?.Id.ToString(), userId, "deleted"), null);
     }
 
-    private static async Task<Outcome> UpsertAsync(SubscriberOperations operations, OnboardingTemplate template,
-        BridgeUserRequest request, string userId, string actor, CancellationToken cancellationToken)
+    private static async Task<Outcome> UpsertAsync(SubscriberOperations operations, IntakeWriter? writer,
+        OnboardingTemplate template, BridgeUserRequest request, string userId, string actor, CancellationToken cancellationToken)
     {
         var (details, whole) = Intake(template, request, userId);
-        var outcome = await operations.UpsertFromBroadWorksAsync(details, whole, actor, cancellationToken);
+        var outcome = writer is null
+            ? await operations.UpsertFromBroadWorksAsync(details, whole, actor, cancellationToken)
+            : await writer.UpsertFromBroadWorksAsync(new BroadWorksUser(details, whole, actor), cancellationToken);
         if (outcome.Subscriber is not { } subscriber)
         {
             return Conflicted(userId);
