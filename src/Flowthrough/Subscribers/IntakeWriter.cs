@@ -62,6 +62,10 @@ public sealed partial class IntakeWriter(IServiceScopeFactory scopes, ILogger<In
             await using var scope = scopes.CreateAsyncScope();
             outcomes = await scope.ServiceProvider.GetRequiredService<SubscriberOperations>()
                 .UpsertGroupFromBroadWorksAsync([.. group.Select(p => p.User)], CancellationToken.None);
+            if (outcomes is null)
+            {
+                LogGroupRepeated(logger, group.Count);
+            }
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -80,7 +84,6 @@ public sealed partial class IntakeWriter(IServiceScopeFactory scopes, ILogger<In
             return;
         }
 
-        LogGroupRepeated(logger, group.Count);
         foreach (var pending in group)
         {
             try
