@@ -42,7 +42,8 @@ public static class BridgeApi
         group.MapPost("/users:batch", BatchAsync)
             .Accepts<BridgeBatchRequest>("application/json")
             .WithSummary($"Up to {MaxBatchItems} user calls at once, for bulk migrations")
-            .WithDescription("Each item is applied on its own; the answer lists every item's outcome in order.");
+            .WithDescription("Each item gets its own outcome (a failing item never fails the others); the answer lists " +
+                "every item's outcome in order.");
         return group;
     }
 
@@ -105,7 +106,10 @@ public static class BridgeApi
                 $"items holds {items.Count} users; the limit is {MaxBatchItems}.", "items");
         }
 
+        var outcomes = await BridgeIntake.ApplyManyAsync(operations, template, [.. items.OfType<BridgeUserRequest>()],
+            context.RequestAborted);
         var results = new List<BridgeBatchItem>(items.Count);
+        var next = 0;
         for (var index = 0; index < items.Count; index++)
         {
             var item = items[index];
@@ -116,8 +120,7 @@ public static class BridgeApi
                 continue;
             }
 
-            // A concurrent call for the same user is this item's repeat: the operation answers as a repeat would.
-            var outcome = await BridgeIntake.ApplyAsync(operations, template, item, context.RequestAborted);
+            var outcome = outcomes[next++];
             results.Add(outcome.Accepted is { } accepted
                 ? new BridgeBatchItem(index, accepted.UserId, outcome.HttpStatus, accepted.Id, accepted.Status)
                 : new BridgeBatchItem(index, item.UserId, outcome.HttpStatus, ErrorCode: outcome.Errors![0].Error.Code,

@@ -121,13 +121,64 @@ public static class BridgeIntake
         var outcome = writer is null
             ? await operations.UpsertFromBroadWorksAsync(details, whole, actor, cancellationToken)
             : await writer.UpsertFromBroadWorksAsync(new BroadWorksUser(details, whole, actor), cancellationToken);
-        if (outcome.Subscriber is not { } subscriber)
+        return Answer(outcome, userId);
+    }
+
+    private static Outcome Answer(SubscriberOutcome outcome, string userId) =>
+        outcome.Subscriber is not { } subscriber
+            ? Conflicted(userId)
+            : new Outcome(StatusCodes.Status202Accepted,
+                new BridgeAccepted(subscriber.Id.ToString(), subscriber.UserId, subscriber.Status.ToWire()), null);
+
+    /// <summary>
+    /// A batch's items in order. When every valid item switches a user on, they are applied together in one transaction
+    /// (<see cref="SubscriberOperations.UpsertGroupFromBroadWorksAsync"/>), a commit per batch instead of per item; a
+    /// batch with a removal (whose order among the items matters), and a batch that lost a race, goes item by item.
+    /// </summary>
+    public static async Task<IReadOnlyList<Outcome>> ApplyManyAsync(SubscriberOperations operations,
+        OnboardingTemplate template, IReadOnlyList<BridgeUserRequest> requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(requests);
+        var outcomes = new Outcome?[requests.Count];
+        var activations = new List<(int Index, BroadWorksUser User)>(requests.Count);
+        var removals = false;
+        for (var i = 0; i < requests.Count; i++)
         {
-            return Conflicted(userId);
+            var errors = Validate(requests[i]);
+            if (errors.Count > 0)
+            {
+                outcomes[i] = new Outcome(errors[0].Error.HttpStatus, null, errors);
+            }
+            else if (requests[i].IsActive is true)
+            {
+                var userId = requests[i].UserId!.Trim();
+                var (details, whole) = Intake(template, requests[i], userId);
+                activations.Add((i, new BroadWorksUser(details, whole, Actors.BroadWorks)));
+            }
+            else
+            {
+                removals = true;
+            }
         }
 
-        return new Outcome(StatusCodes.Status202Accepted,
-            new BridgeAccepted(subscriber.Id.ToString(), subscriber.UserId, subscriber.Status.ToWire()), null);
+        if (!removals && activations.Count > 0
+            && await operations.UpsertGroupFromBroadWorksAsync([.. activations.Select(a => a.User)], cancellationToken) is { } grouped)
+        {
+            for (var k = 0; k < activations.Count; k++)
+            {
+                outcomes[activations[k].Index] = Answer(grouped[k], activations[k].User.Details.UserId);
+            }
+        }
+
+        for (var i = 0; i < requests.Count; i++)
+        {
+            // A concurrent call for the same user is this item's repeat: the operation answers as a repeat would.
+            outcomes[i] ??= await ApplyAsync(operations, template, requests[i], cancellationToken);
+        }
+
+        return [.. outcomes.Select(o => o!)];
     }
 
     /// <summary>

@@ -192,8 +192,8 @@ public sealed class IntakeWriterTests : IAsyncLifetime
         {
             if (Armed && !Fired && command.CommandText.Contains("FROM \"Subscribers\"", StringComparison.Ordinal)
                 && command.Parameters.Cast<DbParameter>().Any(p => p.ParameterName.Contains("userIds", StringComparison.Ordinal)
-                    && (p.Value is string json && json.Contains(Racing, StringComparison.Ordinal)
-                        || p.Value is string[] list && list.Contains(Racing))))
+                    && (p.Value is string json ? json.Contains(Racing, StringComparison.Ordinal)
+                        : p.Value is IEnumerable<string> list && list.Contains(Racing))))
             {
                 Fired = true;
                 await Insert();
