@@ -10,7 +10,7 @@ using Flowthrough.Subscribers;
 using Flowthrough.Templates;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace Flowthrough.Bridge;
 
@@ -42,14 +42,15 @@ public static class BridgeApi
         group.MapPost("/users:batch", BatchAsync)
             .Accepts<BridgeBatchRequest>("application/json")
             .WithSummary($"Up to {MaxBatchItems} user calls at once, for bulk migrations")
-            .WithDescription("Each item is applied on its own; the answer lists every item's outcome in order.");
+            .WithDescription("Each item gets its own outcome (a failing item never fails the others); the answer lists " +
+                "every item's outcome in order.");
         return group;
     }
 
     private static async Task<IResult> UpsertAsync(string provisioningId, HttpContext context, FlowthroughDbContext db,
-        LoginThrottle throttle, SubscriberOperations operations)
+        IMemoryCache cache, LoginThrottle throttle, SubscriberOperations operations, IntakeWriter writer)
     {
-        var (template, denied) = await AuthorizeAsync(provisioningId, context, db, throttle);
+        var (template, denied) = await AuthorizeAsync(provisioningId, context, db, cache, throttle);
         if (template is null)
         {
             return denied!;
@@ -61,13 +62,15 @@ public static class BridgeApi
             return ApiProblem.Create(context, [error]);
         }
 
-        return Answer(context, await BridgeIntake.ApplyAsync(operations, template, body.Value!, context.RequestAborted));
+        // Concurrent single-user calls are committed together (group commit); each is answered after its commit.
+        return Answer(context, await BridgeIntake.ApplyAsync(operations, writer, template, body.Value!, Actors.BroadWorks,
+            context.RequestAborted));
     }
 
     private static async Task<IResult> DeleteAsync(string provisioningId, string userId, HttpContext context,
-        FlowthroughDbContext db, LoginThrottle throttle, SubscriberOperations operations)
+        FlowthroughDbContext db, IMemoryCache cache, LoginThrottle throttle, SubscriberOperations operations)
     {
-        var (template, denied) = await AuthorizeAsync(provisioningId, context, db, throttle);
+        var (template, denied) = await AuthorizeAsync(provisioningId, context, db, cache, throttle);
         if (template is null)
         {
             return denied!;
@@ -77,9 +80,9 @@ public static class BridgeApi
     }
 
     private static async Task<IResult> BatchAsync(string provisioningId, HttpContext context, FlowthroughDbContext db,
-        LoginThrottle throttle, SubscriberOperations operations)
+        IMemoryCache cache, LoginThrottle throttle, SubscriberOperations operations)
     {
-        var (template, denied) = await AuthorizeAsync(provisioningId, context, db, throttle);
+        var (template, denied) = await AuthorizeAsync(provisioningId, context, db, cache, throttle);
         if (template is null)
         {
             return denied!;
@@ -103,7 +106,10 @@ public static class BridgeApi
                 $"items holds {items.Count} users; the limit is {MaxBatchItems}.", "items");
         }
 
+        var outcomes = await BridgeIntake.ApplyManyAsync(operations, template, [.. items.OfType<BridgeUserRequest>()],
+            context.RequestAborted);
         var results = new List<BridgeBatchItem>(items.Count);
+        var next = 0;
         for (var index = 0; index < items.Count; index++)
         {
             var item = items[index];
@@ -114,8 +120,7 @@ public static class BridgeApi
                 continue;
             }
 
-            // A concurrent call for the same user is this item's repeat: the operation answers as a repeat would.
-            var outcome = await BridgeIntake.ApplyAsync(operations, template, item, context.RequestAborted);
+            var outcome = outcomes[next++];
             results.Add(outcome.Accepted is { } accepted
                 ? new BridgeBatchItem(index, accepted.UserId, outcome.HttpStatus, accepted.Id, accepted.Status)
                 : new BridgeBatchItem(index, item.UserId, outcome.HttpStatus, ErrorCode: outcome.Errors![0].Error.Code,
@@ -138,13 +143,14 @@ public static class BridgeApi
 
     /// <summary>
     /// Finds the template and checks the caller's Basic credentials against its provisioning account, with a
-    /// delay on every failure and a lockout per source address after repeated ones.
+    /// delay on every failure and a lockout per source address after repeated ones. The template, its availability and
+    /// the address's lockout come from short-lived caches (<see cref="BridgeTemplates.CacheFor"/>,
+    /// <see cref="LoginThrottle.LockoutCacheFor"/>), so a call that passes costs no database read here.
     /// </summary>
     private static async Task<(OnboardingTemplate? Template, IResult? Denied)> AuthorizeAsync(string provisioningId,
-        HttpContext context, FlowthroughDbContext db, LoginThrottle throttle)
+        HttpContext context, FlowthroughDbContext db, IMemoryCache cache, LoginThrottle throttle)
     {
-        var template = await db.Templates.AsNoTracking()
-            .FirstOrDefaultAsync(t => t.ProvisioningId == provisioningId, context.RequestAborted);
+        var (template, availability, _) = await BridgeTemplates.FindAsync(db, cache, provisioningId, context.RequestAborted);
         if (template is null)
         {
             return (null, ApiProblem.Create(context, ErrorCatalog.UnknownTemplate,
@@ -152,7 +158,7 @@ public static class BridgeApi
         }
 
         var source = $"bridge:{context.Connection.RemoteIpAddress}";
-        if (await throttle.LockedForAsync(source, context.RequestAborted) is { } wait)
+        if (await throttle.LockedForCachedAsync(source, context.RequestAborted) is { } wait)
         {
             context.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
             return (null, ApiProblem.Create(context, ErrorCatalog.TooManyFailures,
@@ -173,7 +179,7 @@ public static class BridgeApi
                 $"Flow-through provisioning is switched off on the template '{template.Name}'."));
         }
 
-        if (await TemplateAvailability.OfAsync(db, template, context.RequestAborted) != Availability.Open)
+        if (availability != Availability.Open)
         {
             return (null, ApiProblem.Create(context, ErrorCatalog.TemplateDisabled,
                 $"The onboarding template '{template.Name}' is disabled: it takes no new users."));

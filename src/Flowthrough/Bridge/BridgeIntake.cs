@@ -73,8 +73,14 @@ public static class BridgeIntake
         ApplyAsync(operations, template, request, Actors.BroadWorks, cancellationToken);
 
     /// <param name="actor">Who the timeline names: the bridge, or the OCI-P sync run that found the change.</param>
-    public static async Task<Outcome> ApplyAsync(SubscriberOperations operations, OnboardingTemplate template,
-        BridgeUserRequest request, string actor, CancellationToken cancellationToken)
+    public static Task<Outcome> ApplyAsync(SubscriberOperations operations, OnboardingTemplate template,
+        BridgeUserRequest request, string actor, CancellationToken cancellationToken) =>
+        ApplyAsync(operations, null, template, request, actor, cancellationToken);
+
+    /// <param name="writer">When given, a create or update joins the group commit of concurrent calls (single-user
+    /// calls); a removal, and every call without it, is applied on its own.</param>
+    public static async Task<Outcome> ApplyAsync(SubscriberOperations operations, IntakeWriter? writer,
+        OnboardingTemplate template, BridgeUserRequest request, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operations);
         ArgumentNullException.ThrowIfNull(template);
@@ -86,7 +92,7 @@ public static class BridgeIntake
 
         var userId = request.UserId!.Trim();
         return request.IsActive is true
-            ? await UpsertAsync(operations, template, request, userId, actor, cancellationToken)
+            ? await UpsertAsync(operations, writer, template, request, userId, actor, cancellationToken)
             : await RemoveAsync(operations, template, userId, actor, cancellationToken);
     }
 
@@ -108,18 +114,71 @@ public static class BridgeIntake
                 new BridgeAccepted(removed.Subscriber?.Id.ToString(), userId, "deleted"), null);
     }
 
-    private static async Task<Outcome> UpsertAsync(SubscriberOperations operations, OnboardingTemplate template,
-        BridgeUserRequest request, string userId, string actor, CancellationToken cancellationToken)
+    private static async Task<Outcome> UpsertAsync(SubscriberOperations operations, IntakeWriter? writer,
+        OnboardingTemplate template, BridgeUserRequest request, string userId, string actor, CancellationToken cancellationToken)
     {
         var (details, whole) = Intake(template, request, userId);
-        var outcome = await operations.UpsertFromBroadWorksAsync(details, whole, actor, cancellationToken);
-        if (outcome.Subscriber is not { } subscriber)
+        var outcome = writer is null
+            ? await operations.UpsertFromBroadWorksAsync(details, whole, actor, cancellationToken)
+            : await writer.UpsertFromBroadWorksAsync(new BroadWorksUser(details, whole, actor), cancellationToken);
+        return Answer(outcome, userId);
+    }
+
+    private static Outcome Answer(SubscriberOutcome outcome, string userId) =>
+        outcome.Subscriber is not { } subscriber
+            ? Conflicted(userId)
+            : new Outcome(StatusCodes.Status202Accepted,
+                new BridgeAccepted(subscriber.Id.ToString(), subscriber.UserId, subscriber.Status.ToWire()), null);
+
+    /// <summary>
+    /// A batch's items in order. When every valid item switches a user on, they are applied together in one transaction
+    /// (<see cref="SubscriberOperations.UpsertGroupFromBroadWorksAsync"/>), a commit per batch instead of per item; a
+    /// batch with a removal (whose order among the items matters), and a batch that lost a race, goes item by item.
+    /// </summary>
+    public static async Task<IReadOnlyList<Outcome>> ApplyManyAsync(SubscriberOperations operations,
+        OnboardingTemplate template, IReadOnlyList<BridgeUserRequest> requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(requests);
+        var outcomes = new Outcome?[requests.Count];
+        var activations = new List<(int Index, BroadWorksUser User)>(requests.Count);
+        var removals = false;
+        for (var i = 0; i < requests.Count; i++)
         {
-            return Conflicted(userId);
+            var errors = Validate(requests[i]);
+            if (errors.Count > 0)
+            {
+                outcomes[i] = new Outcome(errors[0].Error.HttpStatus, null, errors);
+            }
+            else if (requests[i].IsActive is true)
+            {
+                var userId = requests[i].UserId!.Trim();
+                var (details, whole) = Intake(template, requests[i], userId);
+                activations.Add((i, new BroadWorksUser(details, whole, Actors.BroadWorks)));
+            }
+            else
+            {
+                removals = true;
+            }
         }
 
-        return new Outcome(StatusCodes.Status202Accepted,
-            new BridgeAccepted(subscriber.Id.ToString(), subscriber.UserId, subscriber.Status.ToWire()), null);
+        if (!removals && activations.Count > 0
+            && await operations.UpsertGroupFromBroadWorksAsync([.. activations.Select(a => a.User)], cancellationToken) is { } grouped)
+        {
+            for (var k = 0; k < activations.Count; k++)
+            {
+                outcomes[activations[k].Index] = Answer(grouped[k], activations[k].User.Details.UserId);
+            }
+        }
+
+        for (var i = 0; i < requests.Count; i++)
+        {
+            // A concurrent call for the same user is this item's repeat: the operation answers as a repeat would.
+            outcomes[i] ??= await ApplyAsync(operations, template, requests[i], cancellationToken);
+        }
+
+        return [.. outcomes.Select(o => o!)];
     }
 
     /// <summary>

@@ -313,6 +313,24 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess,
         CancellationToken cancellationToken = default)
     {
+        // Callers that cache templates (the bridge) drop their copies when a template or cluster changes here.
+        var templatesChanged = ChangeTracker.Entries<OnboardingTemplate>().Any(e => e.State != EntityState.Unchanged)
+            || ChangeTracker.Entries<BroadWorksCluster>().Any(e => e.State != EntityState.Unchanged);
+        try
+        {
+            return await SaveWithCountsAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            if (templatesChanged)
+            {
+                TemplateAvailability.Changed();
+            }
+        }
+    }
+
+    private async Task<int> SaveWithCountsAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
+    {
         var deltas = StatusCountDeltas();
         var subscribers = PrepareSubscriberChanges();
         if (deltas.Count == 0)
@@ -380,19 +398,41 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
         return deltas;
     }
 
-    /// <summary>Upserts in key order, so concurrent transactions lock the counter rows in the same order and never deadlock.</summary>
+    /// <summary>
+    /// One statement for all of a save's deltas (a group commit of a thousand intakes still writes each counter row
+    /// once). The rows go in key order, so concurrent transactions lock the counter rows in the same order and never
+    /// deadlock.
+    /// </summary>
     private async Task ApplyStatusCountDeltasAsync(SortedDictionary<(Guid TemplateId, string Status), int> deltas,
         CancellationToken cancellationToken)
     {
+        var sqlite = Database.IsSqlite();
+        var parameters = new object[deltas.Count * 3];
+        var index = 0;
         foreach (var ((templateId, status), delta) in deltas)
         {
             // Raw SQL skips EF's value conversion: SQLite keeps a Guid as upper-case text, PostgreSQL as uuid.
-            object template = Database.IsSqlite() ? templateId.ToString().ToUpperInvariant() : templateId;
-            await Database.ExecuteSqlRawAsync("""
-                INSERT INTO "TemplateStatusCounts" ("TemplateId", "Status", "Count") VALUES ({0}, {1}, {2})
-                ON CONFLICT ("TemplateId", "Status") DO UPDATE SET "Count" = "TemplateStatusCounts"."Count" + excluded."Count"
-                """, [template, status, (long)delta], cancellationToken);
+            parameters[index++] = sqlite ? templateId.ToString().ToUpperInvariant() : templateId;
+            parameters[index++] = status;
+            parameters[index++] = (long)delta;
         }
+
+        await Database.ExecuteSqlRawAsync(StatusCountUpsertSql(deltas.Count), parameters, cancellationToken);
+    }
+
+    private const string CountsTable = nameof(TemplateStatusCounts);
+
+    /// <summary>The counter upsert for <paramref name="rows"/> deltas: <c>INSERT … VALUES (…), (…) ON CONFLICT DO UPDATE</c>, the same on both providers.</summary>
+    internal static string StatusCountUpsertSql(int rows)
+    {
+        const string template = nameof(TemplateStatusCount.TemplateId);
+        const string status = nameof(TemplateStatusCount.Status);
+        const string count = nameof(TemplateStatusCount.Count);
+        var values = string.Join(", ", Enumerable.Range(0, rows).Select(r => $"({{{r * 3}}}, {{{r * 3 + 1}}}, {{{r * 3 + 2}}})"));
+        return $"""
+            INSERT INTO "{CountsTable}" ("{template}", "{status}", "{count}") VALUES {values}
+            ON CONFLICT ("{template}", "{status}") DO UPDATE SET "{count}" = "{CountsTable}"."{count}" + excluded."{count}"
+            """;
     }
 
     /// <summary>Saves every event the entities raised, and bumps the concurrency token of each changed subscriber.</summary>

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Flowthrough.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace Flowthrough.Security;
@@ -36,8 +37,34 @@ public sealed class LoginThrottleOptions
     public TimeSpan FailureDelay { get; set; } = TimeSpan.FromSeconds(1);
 }
 
-public sealed class LoginThrottle(FlowthroughDbContext db, IOptions<LoginThrottleOptions> options, TimeProvider time)
+public sealed class LoginThrottle(FlowthroughDbContext db, IOptions<LoginThrottleOptions> options, TimeProvider time,
+    IMemoryCache cache)
 {
+    /// <summary>How long <see cref="LockedForCachedAsync"/> trusts the lockout it read.</summary>
+    public static readonly TimeSpan LockoutCacheFor = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// <see cref="LockedForAsync"/> for a caller that checks on every request (the bridge, thousands of calls a second
+    /// from one address): the stored lockout is read at most once per <see cref="LockoutCacheFor"/> per key. A failure
+    /// counted on this node drops the cached value, so a key locked here is refused from its next request; a lockout
+    /// counted on another node is seen within <see cref="LockoutCacheFor"/>. The lockout's end is exact either way.
+    /// </summary>
+    public async Task<TimeSpan?> LockedForCachedAsync(string key, CancellationToken cancellationToken)
+    {
+        var cacheKey = CacheKey(key);
+        if (!cache.TryGetValue(cacheKey, out DateTime? lockedUntil))
+        {
+            lockedUntil = await db.Set<LoginFailure>().AsNoTracking().Where(f => f.Key == key)
+                .Select(f => f.LockedUntil).FirstOrDefaultAsync(cancellationToken);
+            cache.Set(cacheKey, lockedUntil, LockoutCacheFor);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        return lockedUntil > now ? lockedUntil - now : null;
+    }
+
+    private static string CacheKey(string key) => "lockout:" + key;
+
     /// <summary>How long the key stays locked, or null when it may try.</summary>
     public async Task<TimeSpan?> LockedForAsync(string key, CancellationToken cancellationToken)
     {
@@ -82,6 +109,10 @@ public sealed class LoginThrottle(FlowthroughDbContext db, IOptions<LoginThrottl
             // Another request counted the first failure of this key at the same moment; its count stands.
             db.ChangeTracker.Clear();
         }
+        finally
+        {
+            cache.Remove(CacheKey(key));
+        }
 
         return locked;
     }
@@ -90,8 +121,11 @@ public sealed class LoginThrottle(FlowthroughDbContext db, IOptions<LoginThrottl
     public Task DelayFailureAsync(CancellationToken cancellationToken) =>
         Task.Delay(options.Value.FailureDelay, time, cancellationToken);
 
-    public Task ResetAsync(string key, CancellationToken cancellationToken) =>
-        db.Set<LoginFailure>().Where(f => f.Key == key).ExecuteDeleteAsync(cancellationToken);
+    public async Task ResetAsync(string key, CancellationToken cancellationToken)
+    {
+        await db.Set<LoginFailure>().Where(f => f.Key == key).ExecuteDeleteAsync(cancellationToken);
+        cache.Remove(CacheKey(key));
+    }
 }
 
 public static class LoginThrottleServiceCollectionExtensions
@@ -100,6 +134,7 @@ public static class LoginThrottleServiceCollectionExtensions
     {
         services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddMemoryCache();
         services.AddScoped<LoginThrottle>();
         return services;
     }

@@ -8,6 +8,8 @@ public static class SubscribersServiceCollectionExtensions
         services.AddScoped<SubscriberOperations>();
         services.AddScoped<EmailVerificationService>();
         services.AddScoped<ProvisioningChecks>();
+        services.AddSingleton<IntakeWriter>();
+        services.AddHostedService(provider => provider.GetRequiredService<IntakeWriter>());
         return services;
     }
 }

@@ -31,6 +31,16 @@ public enum Availability
 /// </summary>
 public static class TemplateAvailability
 {
+    private static long generation;
+
+    /// <summary>
+    /// Bumped whenever a template or cluster is saved in this process (see <c>FlowthroughDbContext.SaveChangesAsync</c>):
+    /// a copy cached under an older generation is stale, so a template disabled here stops taking users at once.
+    /// </summary>
+    public static long Generation => Volatile.Read(ref generation);
+
+    public static void Changed() => Interlocked.Increment(ref generation);
+
     public static async Task<Availability> OfAsync(FlowthroughDbContext db, OnboardingTemplate template,
         CancellationToken cancellationToken)
     {

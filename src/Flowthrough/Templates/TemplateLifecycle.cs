@@ -91,6 +91,8 @@ public sealed class TemplateLifecycle(FlowthroughDbContext db, SubscriberOperati
         alongside?.Invoke(db);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        // ExecuteDelete bypasses the change tracker, so cached copies are dropped here.
+        TemplateAvailability.Changed();
         return removed;
     }
 
