@@ -13,7 +13,8 @@ namespace Flowthrough.Tests.Provisioning;
 /// <summary>
 /// Where the engine's time goes: seeds <c>FLOWTHROUGH_ENGINE_PROBE</c> trusted subscribers in provisioning, drains them
 /// with <c>FLOWTHROUGH_ENGINE_PROBE_WORKERS</c> loops (default 2, the engine's default) and prints the rate and the
-/// database commands per subscriber. Skipped unless the variable is set: it measures, it asserts no timing.
+/// database commands per subscriber (also to the file <c>FLOWTHROUGH_ENGINE_PROBE_OUT</c>, as a passing test's output is
+/// not shown). Skipped unless the variable is set: it measures, it asserts no timing.
 /// <code>FLOWTHROUGH_ENGINE_PROBE=100000 dotnet test --project tests/Flowthrough.Tests -c Release -- --filter-class '*EngineThroughputProbe' --show-live-output on</code>
 /// </summary>
 public sealed class EngineThroughputProbe(ITestOutputHelper output)
@@ -53,7 +54,7 @@ public sealed class EngineThroughputProbe(ITestOutputHelper output)
             await db.SaveChangesAsync();
         }
 
-        output.WriteLine($"{TestDatabase.Provider}: seeded {count:N0} in {seeding.Elapsed.TotalSeconds:0.0} s");
+        Report($"{TestDatabase.Provider}: seeded {count:N0} in {seeding.Elapsed.TotalSeconds:0.0} s");
         var engine = app.Service<ProvisioningEngine>();
         // The test app runs no workers of its own; these loops are what a node's workers do (default 2).
         var workers = int.Parse(Environment.GetEnvironmentVariable("FLOWTHROUGH_ENGINE_PROBE_WORKERS") ?? "2", CultureInfo.InvariantCulture);
@@ -71,45 +72,33 @@ public sealed class EngineThroughputProbe(ITestOutputHelper output)
 
         await using var check = app.CreateDbContext();
         var provisioned = await check.Subscribers.CountAsync(s => s.Status == SubscriberStatus.Provisioned);
-        output.WriteLine($"{TestDatabase.Provider}: {provisioned:N0} of {count:N0} provisioned in {elapsed.TotalSeconds:0.0} s " +
+        Report($"{TestDatabase.Provider}: {provisioned:N0} of {count:N0} provisioned in {elapsed.TotalSeconds:0.0} s " +
             $"= {provisioned / elapsed.TotalSeconds:N0}/s, {workers} workers, {batches} batches");
         foreach (var (kind, n) in commands.Counts.OrderByDescending(c => c.Value))
         {
-            output.WriteLine($"  {n / (double)count,8:0.00} per subscriber  {kind}");
+            Report($"  {n / (double)count,8:0.00} per subscriber  {kind}");
         }
 
         provisioned.Should().Be(count);
     }
 
+    private void Report(string line)
+    {
+        output.WriteLine(line);
+        if (Environment.GetEnvironmentVariable("FLOWTHROUGH_ENGINE_PROBE_OUT") is { Length: > 0 } file)
+        {
+            File.AppendAllText(file, line + Environment.NewLine);
+        }
+    }
+
     /// <summary>Counts the commands sent, by verb and table, to see the round trips per subscriber.</summary>
-    private sealed class CommandCounter : DbCommandInterceptor
+    private sealed class CommandCounter : CommandObserver
     {
         public ConcurrentDictionary<string, int> Counts { get; } = new();
 
         public void Reset() => Counts.Clear();
 
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command,
-            CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Count(command);
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command,
-            CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            Count(command);
-            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command,
-            CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
-        {
-            Count(command);
-            return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        private void Count(DbCommand command)
+        protected override void Observe(DbCommand command)
         {
             var text = command.CommandText.TrimStart();
             var verb = text.Split(' ', 2)[0].ToUpperInvariant();

@@ -270,25 +270,11 @@ public sealed class ProvisioningEngineTests
             services.AddSingleton<IInterceptor>(faults));
 
     /// <summary>Fails inserts of people the way a dropped connection does: a real exception from the command.</summary>
-    private sealed class FailingPeopleInserts(int failures, string? onlyEmail = null) : DbCommandInterceptor
+    private sealed class FailingPeopleInserts(int failures, string? onlyEmail = null) : CommandObserver
     {
         private int remaining = failures;
 
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command,
-            CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            Inject(command);
-            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command,
-            CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Inject(command);
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        private void Inject(DbCommand command)
+        protected override void Observe(DbCommand command)
         {
             if (!command.CommandText.Contains("INSERT INTO \"People\"", StringComparison.Ordinal))
             {
