@@ -28,10 +28,11 @@ public sealed class AttemptPlanner(ProvisioningTargets targets, TimeProvider tim
         }
 
         var organizations = await OrganizationsAsync(db, subscribers, templates, now, cancellationToken);
+        var byId = organizations.Values.ToDictionary(o => o.Id);
         return [.. subscribers.Select(s =>
         {
             var template = templates.GetValueOrDefault(s.TemplateId);
-            var organization = s.OrganizationId is { } id && organizations.Values.FirstOrDefault(o => o.Id == id) is { } current
+            var organization = s.OrganizationId is { } id && byId.GetValueOrDefault(id) is { } current
                 ? current
                 : organizations.GetValueOrDefault((s.PartnerId, s.SpEnterpriseId));
             return new AttemptPlan(s, template, organization, template is null ? targets.BuiltIn : resolved[template.Id]);
@@ -50,6 +51,9 @@ public sealed class AttemptPlanner(ProvisioningTargets targets, TimeProvider tim
         var enterpriseKeys = working.Select(s => s.SpEnterpriseId).Distinct().ToList();
         var partnerIds = working.Select(s => s.PartnerId).Distinct().ToList();
         var organizationIds = working.Where(s => s.OrganizationId is not null).Select(s => s.OrganizationId!.Value).ToList();
+        var inBatch = working.Select(s => s.Id).ToHashSet();
+        // Whether an organisation's intended first user still exists, asked once per organisation, not per subscriber.
+        var firstUserExists = new Dictionary<Guid, bool>();
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
@@ -80,8 +84,8 @@ public sealed class AttemptPlanner(ProvisioningTargets targets, TimeProvider tim
                     organizations[key] = organization;
                 }
                 else if (!organization.FirstUserProvisioned && organization.FirstUserSubscriberId != subscriber.Id
-                         && !working.Any(s => s.Id == organization.FirstUserSubscriberId)
-                         && !await db.Subscribers.AnyAsync(s => s.Id == organization.FirstUserSubscriberId, cancellationToken))
+                         && !(organization.FirstUserSubscriberId is { } intended
+                              && (inBatch.Contains(intended) || await ExistsAsync(db, intended, firstUserExists, cancellationToken))))
                 {
                     // The intended first user was deleted before activating: the next one takes the role.
                     organization.FirstUserSubscriberId = subscriber.Id;
@@ -100,5 +104,16 @@ public sealed class AttemptPlanner(ProvisioningTargets targets, TimeProvider tim
                 // Another worker created or changed one of them meanwhile: read them again.
             }
         }
+    }
+
+    private static async Task<bool> ExistsAsync(FlowthroughDbContext db, Guid subscriberId, Dictionary<Guid, bool> known,
+        CancellationToken cancellationToken)
+    {
+        if (!known.TryGetValue(subscriberId, out var exists))
+        {
+            known[subscriberId] = exists = await db.Subscribers.AnyAsync(s => s.Id == subscriberId, cancellationToken);
+        }
+
+        return exists;
     }
 }

@@ -9,9 +9,10 @@ namespace Flowthrough.Provisioning;
 
 /// <summary>
 /// Turns due subscribers (provisioning/updating, NextAttemptAt reached, no live lease) into provisioned ones, in
-/// three steps per claimed batch: plan (a short transaction: organisations), call each subscriber's target outside
-/// any transaction (bounded per target, behind its circuit breaker), then record every outcome in one short
-/// transaction, falling back to one row per transaction so that one bad row cannot hold up the rest.
+/// three steps per claimed batch: plan (a short transaction: organisations), call the targets outside any transaction
+/// (one subscriber at a time, bounded per target, behind its circuit breaker; or the whole batch at once for a target
+/// that takes batches, like the built-in directory), then record every outcome in one short transaction, falling back
+/// to one row per transaction so that one bad row cannot hold up the rest. No step makes a round trip per subscriber.
 /// </summary>
 public sealed partial class ProvisioningEngine(
     IServiceScopeFactory scopes,
@@ -23,9 +24,6 @@ public sealed partial class ProvisioningEngine(
     ILogger<ProvisioningEngine> logger)
 {
     private static readonly SemaphoreSlim SqliteClaimLock = new(1, 1);
-
-    /// <summary>Subscribers of one batch whose target calls run side by side; each target's gate bounds its own share.</summary>
-    private const int CallParallelism = 16;
 
     /// <summary>Claims and processes one batch; returns how many subscribers it claimed.</summary>
     public async Task<int> ProcessBatchAsync(CancellationToken cancellationToken)
@@ -44,19 +42,7 @@ public sealed partial class ProvisioningEngine(
         }
 
         var started = Stopwatch.GetTimestamp();
-        var outcomes = new AttemptOutcome[plans.Count];
-        // Subscribers sharing an email go one after another, oldest first, so the first to arrive gets the identity.
-        var byEmail = Enumerable.Range(0, plans.Count).GroupBy(i => plans[i].Subscriber.NormalizedEmail ?? $"#{i}");
-        await Parallel.ForEachAsync(byEmail,
-            new ParallelOptions { MaxDegreeOfParallelism = CallParallelism, CancellationToken = cancellationToken },
-            async (group, token) =>
-            {
-                foreach (var i in group)
-                {
-                    outcomes[i] = await provisioner.AttemptAsync(plans[i], token);
-                }
-            });
-        cancellationToken.ThrowIfCancellationRequested();
+        var outcomes = await provisioner.AttemptAllAsync(plans, cancellationToken);
 
         var results = plans.Zip(outcomes, (plan, outcome) => (plan, outcome)).ToList();
         try

@@ -115,18 +115,14 @@ public sealed class EngineFailureTests
     }
 
     /// <summary>Every insert of a person throws what a bug would, through the real EF pipeline.</summary>
-    private sealed class BuggyPeopleInserts : DbCommandInterceptor
+    private sealed class BuggyPeopleInserts : CommandObserver
     {
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command,
-            CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
-            command.CommandText.Contains("INSERT INTO \"People\"", StringComparison.Ordinal)
-                ? throw new InvalidOperationException("A bug in the directory (injected by the test).")
-                : base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command,
-            CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
-            command.CommandText.Contains("INSERT INTO \"People\"", StringComparison.Ordinal)
-                ? throw new InvalidOperationException("A bug in the directory (injected by the test).")
-                : base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+        protected override void Observe(DbCommand command)
+        {
+            if (command.CommandText.Contains("INSERT INTO \"People\"", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException("A bug in the directory (injected by the test).");
+            }
+        }
     }
 }

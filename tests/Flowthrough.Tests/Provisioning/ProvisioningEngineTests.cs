@@ -265,56 +265,16 @@ public sealed class ProvisioningEngineTests
         status.Should().Be("provisioned");
     }
 
-    [Fact]
-    public async Task The_claim_uses_the_partial_index_on_due_rows()
-    {
-        await using var app = await FlowthroughApplication.CreateAsync();
-        await using var db = app.CreateDbContext();
-        await using var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        // The engine's own claim query, with literals where it takes parameters.
-        var due = Flowthrough.Data.EngineSql.SelectDue("'2026-11-24'", "100");
-        // The planner must pick the index even on an empty table; PostgreSQL is told not to prefer a scan.
-        command.CommandText = db.Database.IsNpgsql()
-            ? "SET enable_seqscan = off; EXPLAIN " + due
-            : "EXPLAIN QUERY PLAN " + due;
-        var plan = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                plan.Add(reader.GetValue(reader.FieldCount - 1)?.ToString() ?? "");
-            }
-        }
-
-        string.Join('\n', plan).Should().Contain("IX_Subscribers_Due");
-    }
-
     private static Task<FlowthroughApplication> CreateWithFaultsAsync(FailingPeopleInserts faults) =>
         FlowthroughApplication.CreateAsync(RetrySettings, fakeTime: true, services =>
             services.AddSingleton<IInterceptor>(faults));
 
     /// <summary>Fails inserts of people the way a dropped connection does: a real exception from the command.</summary>
-    private sealed class FailingPeopleInserts(int failures, string? onlyEmail = null) : DbCommandInterceptor
+    private sealed class FailingPeopleInserts(int failures, string? onlyEmail = null) : CommandObserver
     {
         private int remaining = failures;
 
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command,
-            CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            Inject(command);
-            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command,
-            CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Inject(command);
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        private void Inject(DbCommand command)
+        protected override void Observe(DbCommand command)
         {
             if (!command.CommandText.Contains("INSERT INTO \"People\"", StringComparison.Ordinal))
             {

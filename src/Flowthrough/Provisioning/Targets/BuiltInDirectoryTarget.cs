@@ -8,9 +8,9 @@ namespace Flowthrough.Provisioning.Targets;
 /// <summary>
 /// The embedded identity service: Flowthrough's own People table, one short unit of work per call, so that it
 /// behaves as a remote target would (the engine records the outcome in its own transaction afterwards).
-/// A person's organisation key is the customer organisation's id.
+/// A person's organisation key is the customer organisation's id. A whole batch takes one look-up and one write.
 /// </summary>
-public sealed class BuiltInDirectoryTarget(IServiceScopeFactory scopes, TimeProvider time) : IProvisioningTarget
+public sealed class BuiltInDirectoryTarget(IServiceScopeFactory scopes, TimeProvider time) : IProvisioningTarget, IBatchProvisioningTarget
 {
     public const string DisplayName = "Built-in directory";
 
@@ -50,6 +50,61 @@ public sealed class BuiltInDirectoryTarget(IServiceScopeFactory scopes, TimeProv
         }
 
         return ToUser(person);
+    }
+
+    public async Task<IReadOnlyList<TargetUser>> FindManyAsync(IReadOnlyCollection<string> externalIds,
+        IReadOnlyCollection<string> userNames, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(externalIds);
+        ArgumentNullException.ThrowIfNull(userNames);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FlowthroughDbContext>();
+        string?[] ids = [.. externalIds];
+        string[] names = [.. userNames.Select(Subscriber.NormalizeEmail)];
+        // Two look-ups rather than one OR, so each walks its own index on either provider.
+        var people = await db.People.AsNoTracking().Where(p => ids.Contains(p.ExternalId)).ToListAsync(cancellationToken);
+        people.AddRange(await db.People.AsNoTracking().Where(p => names.Contains(p.NormalizedEmail)).ToListAsync(cancellationToken));
+        return [.. people.DistinctBy(p => p.Id).Select(ToUser)];
+    }
+
+    public async Task<IReadOnlyList<TargetUser>> WriteManyAsync(IReadOnlyList<TargetWrite> writes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FlowthroughDbContext>();
+        var updated = writes.Where(w => w.Id is not null).Select(w => Guid.Parse(w.Id!)).ToList();
+        var existing = updated.Count == 0
+            ? new Dictionary<Guid, Person>()
+            : await db.People.Where(p => updated.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var people = new List<Person>(writes.Count);
+        foreach (var write in writes)
+        {
+            Person person;
+            if (write.Id is null)
+            {
+                person = new Person { Email = write.User.Email, NormalizedEmail = Subscriber.NormalizeEmail(write.User.UserName), Created = now };
+                db.People.Add(person);
+            }
+            else if (!existing.TryGetValue(Guid.Parse(write.Id), out person!))
+            {
+                throw new TargetUnavailableException($"The person {write.Id} is gone from the built-in directory; the next attempt creates it again.", 404);
+            }
+
+            Apply(person, write.Organization, write.User);
+            people.Add(person);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation())
+        {
+            throw new TargetConflictException("A person with one of the batch's emails exists already.");
+        }
+
+        return [.. people.Select(ToUser)];
     }
 
     public Task<TargetUser> UpdateAsync(TargetOrganization organization, string id, TargetUserData user,

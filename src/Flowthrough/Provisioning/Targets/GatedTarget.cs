@@ -7,6 +7,9 @@ public sealed class GatedTarget(string name, IProvisioningTarget inner, TargetGa
 {
     public IProvisioningTarget Inner => inner;
 
+    /// <summary>The target's batch calls, through the same gate; null when it is called user by user only.</summary>
+    public IBatchProvisioningTarget? Batch { get; } = inner is IBatchProvisioningTarget batch ? new GatedBatch(name, batch, gate) : null;
+
     public Task<TargetUser?> FindByExternalIdAsync(TargetOrganization organization, string externalId, CancellationToken cancellationToken) =>
         gate.RunAsync(name, t => inner.FindByExternalIdAsync(organization, externalId, t), cancellationToken);
 
@@ -46,4 +49,15 @@ public sealed class GatedTarget(string name, IProvisioningTarget inner, TargetGa
         inner.ListAsync(organization, cancellationToken);
 
     public IReadOnlyDictionary<string, string?> Describe(TargetUserData user) => inner.Describe(user);
+}
+
+/// <summary>A batch call counts as one call against the target's concurrency limit and circuit breaker.</summary>
+internal sealed class GatedBatch(string name, IBatchProvisioningTarget inner, TargetGate gate) : IBatchProvisioningTarget
+{
+    public Task<IReadOnlyList<TargetUser>> FindManyAsync(IReadOnlyCollection<string> externalIds, IReadOnlyCollection<string> userNames,
+        CancellationToken cancellationToken) =>
+        gate.RunAsync(name, t => inner.FindManyAsync(externalIds, userNames, t), cancellationToken);
+
+    public Task<IReadOnlyList<TargetUser>> WriteManyAsync(IReadOnlyList<TargetWrite> writes, CancellationToken cancellationToken) =>
+        gate.RunAsync(name, t => inner.WriteManyAsync(writes, t), cancellationToken);
 }
