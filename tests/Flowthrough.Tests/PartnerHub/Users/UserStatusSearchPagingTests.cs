@@ -44,12 +44,12 @@ public sealed class UserStatusSearchPagingTests : IAsyncLifetime
         pages.Select(p => p.Count).Should().Equal(50, 50, 20);
         await using (var db = hub.App.CreateDbContext())
         {
-            var matching = db.Subscribers.Where(s => s.TemplateId == P.Template.Id && !s.UserId.StartsWith("x"));
-            var expected = dir == "asc"
-                ? await matching.OrderBy(s => s.LastStatusChange).ThenBy(s => s.Seq).Select(s => s.UserId).ToListAsync()
-                : await matching.OrderByDescending(s => s.LastStatusChange).ThenByDescending(s => s.Seq)
+            var all = db.Subscribers.Where(s => s.TemplateId == P.Template.Id);
+            var ordered = dir == "asc"
+                ? await all.OrderBy(s => s.LastStatusChange).ThenBy(s => s.Seq).Select(s => s.UserId).ToListAsync()
+                : await all.OrderByDescending(s => s.LastStatusChange).ThenByDescending(s => s.Seq)
                     .Select(s => s.UserId).ToListAsync();
-            pages.SelectMany(p => p).Should().Equal(expected);
+            pages.SelectMany(p => p).Should().Equal(ordered.Where(u => u[0] != 'x'));
         }
 
         await browser.OpenAsync(browser.Document.QuerySelector("#previous")!.GetAttribute("href")!);
