@@ -48,7 +48,12 @@ public static class WireValues
     public static bool TryParseStatus(string value, out SubscriberStatus status) =>
         StatusByName.TryGetValue(value, out status);
 
-    public static string ToWire(this SubscriberPackage package) => package.ToString().ToLowerInvariant();
+    // Looked up, not formatted: an export writes one per row.
+    private static readonly Dictionary<SubscriberPackage, string> PackageNames =
+        Enum.GetValues<SubscriberPackage>().ToDictionary(p => p, p => p.ToString().ToLowerInvariant());
+
+    public static string ToWire(this SubscriberPackage package) =>
+        PackageNames.TryGetValue(package, out var name) ? name : package.ToString().ToLowerInvariant();
 
     public static bool TryParsePackage(string value, out SubscriberPackage package)
     {

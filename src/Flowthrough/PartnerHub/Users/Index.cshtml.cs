@@ -134,11 +134,30 @@ public sealed class IndexModel(
         var ct = HttpContext.RequestAborted;
         Customer = await Filter.ResolveCustomerAsync(db, partnerId, ct);
         var filtered = Filter.Filter(db.Subscribers.AsNoTracking(), partnerId, templateId);
-        if (!string.IsNullOrWhiteSpace(Filter.Q))
+        var before = UserStatusQuery.Cursor.Decode(Filter.Before, Filter.ByUserId);
+        var after = before is null ? UserStatusQuery.Cursor.Decode(Filter.After, Filter.ByUserId) : null;
+        var reverse = before is not null;
+        var cursor = before ?? after;
+        if (!Filter.ByUserId && Filter.SearchBranches(db.Subscribers.AsNoTracking(), templateId) is { } branches)
         {
-            // A search that matches few rows is found through the search indexes first, then sorted; asked in one
-            // ordered query the database walks the sort index and filters, which reads the whole template when
-            // matches are rare. A search matching many rows finds its page quickly that way, so it stays as it is.
+            // Asked as one ordered query, the database walks the sort index and filters, which reads half a million
+            // rows when the matches sit deep in the order. Instead each prefix range gives its own first page from a
+            // covering index; the page is among their union, which the ordered read below then narrows exactly.
+            var seqs = new List<long>();
+            foreach (var branch in branches)
+            {
+                var ranged = cursor is null ? branch : Filter.Past(branch, cursor, reverse);
+                seqs.AddRange(await Filter.Order(ranged, reverse).Take(UserStatusQuery.PageSize + 1)
+                    .Select(s => s.Seq).ToListAsync(ct));
+            }
+
+            filtered = db.Subscribers.AsNoTracking()
+                .Where(s => s.PartnerId == partnerId && s.TemplateId == templateId && seqs.Contains(s.Seq));
+        }
+        else if (!string.IsNullOrWhiteSpace(Filter.Q))
+        {
+            // Sorted by BroadWorks ID, or a portal reference: a search that matches few rows is found first, then
+            // sorted; one matching many rows finds its page quickly in order, so it stays as it is.
             var candidates = await filtered.Select(s => s.Seq).Take(SearchCandidates + 1).ToListAsync(ct);
             if (candidates.Count <= SearchCandidates)
             {
@@ -147,10 +166,6 @@ public sealed class IndexModel(
             }
         }
 
-        var before = UserStatusQuery.Cursor.Decode(Filter.Before, Filter.ByUserId);
-        var after = before is null ? UserStatusQuery.Cursor.Decode(Filter.After, Filter.ByUserId) : null;
-        var reverse = before is not null;
-        var cursor = before ?? after;
         var page = cursor is null ? filtered : Filter.Past(filtered, cursor, reverse);
         var rows = await Filter.Order(page, reverse).Take(UserStatusQuery.PageSize + 1)
             .Select(UserStatusQuery.ToRow).ToListAsync(ct);

@@ -106,4 +106,27 @@ public sealed class UserStatusExportTests : IAsyncLifetime
             first => first.Should().Contain("\"rows\":2").And.NotContain("zofia"),
             second => second.Should().Contain("\"rows\":4"));
     }
+
+    [Theory]
+    [InlineData("changed", "desc")]
+    [InlineData("userid", "asc")]
+    public async Task Export_streams_every_row_once_in_order_across_keyset_pages(string sort, string dir)
+    {
+        // Two and a half keyset pages; eleven rows share each timestamp, so page boundaries fall inside ties.
+        var count = ExportModel.PageRows * 5 / 2;
+        await AddAsync(hub, [.. Enumerable.Range(0, count)
+            .Select(i => Pending(P, $"u{(i * 7919) % count:D5}", Start.AddMinutes(i / 11)))]);
+        var browser = await hub.SignInAsync();
+
+        var (_, body) = await GetAsync(browser, $"{UsersPath(hub)}/export?sort={sort}&dir={dir}");
+
+        var exported = Rfc4180.Parse(Encoding.UTF8.GetString(body.AsSpan(3))).Skip(1).Select(r => r[0]).ToList();
+        await using var db = hub.App.CreateDbContext();
+        var all = db.Subscribers.Where(s => s.TemplateId == P.Template.Id);
+        var expected = sort == "userid"
+            ? await all.OrderBy(s => s.UserId).Select(s => s.UserId).ToListAsync()
+            : await all.OrderByDescending(s => s.LastStatusChange).ThenByDescending(s => s.Seq).Select(s => s.UserId).ToListAsync();
+        expected.Should().HaveCount(count);
+        exported.Should().Equal(expected);
+    }
 }

@@ -1232,8 +1232,6 @@ namespace Flowthrough.Data.Migrations.Postgres
 
                     b.HasIndex("PersonId");
 
-                    b.HasIndex("UserId");
-
                     b.HasIndex("OrganizationId", "BlockedReason");
 
                     b.HasIndex("PartnerId", "LastStatusChange");
@@ -1242,7 +1240,9 @@ namespace Flowthrough.Data.Migrations.Postgres
 
                     b.HasIndex("PartnerId", "Seq");
 
-                    b.HasIndex("PartnerId", "UserId")
+                    b.HasIndex("TemplateId", "Seq");
+
+                    b.HasIndex("UserId", "PartnerId")
                         .IsUnique();
 
                     b.HasIndex("PartnerId", "SpEnterpriseId", "Seq");
@@ -1251,19 +1251,17 @@ namespace Flowthrough.Data.Migrations.Postgres
 
                     b.HasIndex("PartnerId", "Status", "Seq");
 
-                    b.HasIndex("PartnerId", "TemplateId", "FirstName");
-
-                    b.HasIndex("PartnerId", "TemplateId", "LastName");
-
-                    b.HasIndex("PartnerId", "TemplateId", "NormalizedEmail");
-
-                    b.HasIndex("PartnerId", "TemplateId", "Seq");
-
-                    b.HasIndex("PartnerId", "TemplateId", "UserId");
-
                     b.HasIndex("PartnerId", "TemplateId", "LastStatusChange", "Seq");
 
                     b.HasIndex("PartnerId", "TemplateId", "Status", "LastStatusChange");
+
+                    b.HasIndex("TemplateId", "FirstName", "LastStatusChange", "Seq");
+
+                    b.HasIndex("TemplateId", "LastName", "LastStatusChange", "Seq");
+
+                    b.HasIndex("TemplateId", "NormalizedEmail", "LastStatusChange", "Seq");
+
+                    b.HasIndex("TemplateId", "UserId", "LastStatusChange", "Seq");
 
                     b.ToTable("Subscribers");
                 });
