@@ -121,6 +121,7 @@ fresh_db() {
     host=$(sed -n 's/.*Host=\([^;]*\).*/\1/p' <<<"$pg_server"); port=$(sed -n 's/.*Port=\([^;]*\).*/\1/p' <<<"$pg_server")
     user=$(sed -n 's/.*Username=\([^;]*\).*/\1/p' <<<"$pg_server")
     psql -h "$host" -p "${port:-5432}" -U "${user:-postgres}" -d postgres -XAtq \
+      -c "SET client_min_messages = warning" \
       -c "DROP DATABASE IF EXISTS bench_$name WITH (FORCE)" -c "CREATE DATABASE bench_$name" >/dev/null
     connection="$(sed 's/Database=[^;]*;\?//' <<<"$pg_server");Database=bench_$name"
     connection=${connection//;;/;}
@@ -244,6 +245,10 @@ scenario_intake() {
   local auth; auth=$(printf '%s' "$(field Account "$seed")" | base64 -w0)
   # Warm-up: the first call of each connection would otherwise pay the password hash check all at once (the bridge
   # caches a verified account) and the JIT; BroadWorks keeps its connections, so the steady state is what counts.
+  curl -s -o /dev/null -w 'first bridge call: HTTP %{http_code} in %{time_total} s\n' -X POST -H "Authorization: Basic $auth" \
+    -H 'Content-Type: application/json' -d '{"userId":"first@bench.sp.example","serviceProviderId":"sp","groupId":"g",
+    "firstName":"A","lastName":"B","primaryPhoneNumber":"+48225550100","isActive":true}' \
+    "$base/bridge/$(field ProvisioningId "$seed")/users" >&2
   local warm=$duration; duration=1
   run_wrk "/bridge/$(field ProvisioningId "$seed")/users" "$auth" "warm$RANDOM"
   duration=$warm
