@@ -10,7 +10,10 @@
 #      already names a server), and removes it on any exit;
 #   3. restores and builds the solution once (Release);
 #   4. runs the test project twice, FLOWTHROUGH_TEST_DB=Sqlite then Postgres, both runs even if the
-#      first fails, with results under artifacts/test-results/<provider>/.
+#      first fails, with results under artifacts/test-results/<provider>/;
+#   5. runs every benchmark scenario at a tiny size on both providers (./bench.sh all --size 200), so the
+#      harness never rots: no figure is asserted, only that each scenario completes and the table prints.
+#      Skipped when arguments (a filter) are given: a focused run wants its tests only.
 # Exit status is non-zero if either run failed.
 set -euo pipefail
 
@@ -182,6 +185,23 @@ run_tests() {
 
 run_tests Sqlite "$@"
 run_tests Postgres "$@"
+
+# ---------------------------------------------------------------------------------------------
+# 5. The benchmark harness at a tiny size, against this run's PostgreSQL server (a database per scenario).
+# ---------------------------------------------------------------------------------------------
+if [[ $# -eq 0 ]]; then
+  log "Benchmark harness at a tiny size (./bench.sh all --size 200 --db both)"
+  code=0
+  BENCH_POSTGRES=$FLOWTHROUGH_TEST_POSTGRES ./bench.sh all --db both --size 200 --duration 1 --requests 3 --no-build \
+    >"$results_root/bench.log" 2>&1 || code=$?
+  if [[ $code -eq 0 ]]; then
+    summary+=("$(printf '%-10s %s' "bench:" "completed (tables in artifacts/bench/results-*.md)")")
+  else
+    overall=1
+    summary+=("$(printf '%-10s %s' "bench:" "FAILED: exit code $code (log in ${results_root#"$repo_root"/}/bench.log)")")
+    tail -n 30 "$results_root/bench.log"
+  fi
+fi
 
 echo
 echo "Test summary (results under ${results_root#"$repo_root"/}/):"
