@@ -181,7 +181,7 @@ p95_ms() {
 run_wrk() {
   local path=$1 auth=$2 run=$3 output
   output=$(BENCH_PATH=$path BENCH_AUTH=$auth BENCH_RUN=$run wrk -t2 -c64 -d"${duration}s" --timeout 10s --latency \
-    -s bench/intake.lua "$base")
+    -s bench/intake.lua "$base") || true
   echo "$output" >>"$out/wrk-${provider,,}.log"
   wrk_rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$output")
   wrk_p99_ms=$(awk '$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
@@ -208,7 +208,7 @@ measure_insert_ceiling() {
   local rows=$(( size < 20000 ? 20000 : (size > 200000 ? 200000 : size) )) answer
   log "Ceiling: raw insert of $rows rows in batches of 1,000"
   fresh_db ceiling
-  answer=$(bench_tool ceiling --provider "$provider" --connection "$connection" --count "$rows")
+  answer=$(bench_tool ceiling --provider "$provider" --connection "$connection" --count "$rows") || true
   insert_rps=$(field RowsPerSecond "$answer"); insert_bytes=$(field BytesPerRow "$answer")
 }
 
@@ -265,13 +265,13 @@ scenario_batch() {
   seed_db --count 0
   start_app batch
   log "batch: $size users through users:batch of 1,000, 4 in flight"
-  local answer
+  local answer code=0
   answer=$(bench_tool batch --url "$base" --provisioning-id "$(field ProvisioningId "$seed")" \
-    --account "$(field Account "$seed")" --count "$size" --concurrency 4)
+    --account "$(field Account "$seed")" --count "$size" --concurrency 4) || code=$?
   stop_app
   local rate seconds accepted met=""
   rate=$(field AcceptedPerSecond "$answer"); seconds=$(field Seconds "$answer"); accepted=$(field Accepted "$answer")
-  [[ $accepted == "$size" ]] || met="no: $(( size - accepted )) not accepted"
+  [[ $code -eq 0 && $accepted == "$size" ]] || met="no: $(( size - ${accepted:-0} )) not accepted"
   # Goal: 1M subscribers in < 15 s, i.e. ≥ 66,667 accepted/s at any size.
   record batch "users:batch accepts/s ($size in $(fmt "$seconds") s)" "$rate" "/s" ">=" 66667 \
     "$(ratio "$rate" "$insert_rps" "raw insert")" "$met"
@@ -346,7 +346,7 @@ scenario_export() {
   admin=$(field Admin "$seed" | sed 's| / .*||'); password=$(field Admin "$seed" | sed 's|.* / ||')
   partner_signin "$admin" "$password"
   log "export: Partner Hub CSV of all $size rows"
-  answer=$(curl -s -b "$jar" -o "$out/export.csv" -w '%{http_code} %{time_total}' "$base/partner/templates/$template/users/export")
+  answer=$(curl -s -b "$jar" -o "$out/export.csv" -w '%{http_code} %{time_total}' "$base/partner/templates/$template/users/export") || true
   local status=${answer% *} seconds=${answer#* } rows hwm_kb met=""
   rows=$(( $(wc -l <"$out/export.csv") - 1 ))
   hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$app_pid/status")
@@ -364,7 +364,7 @@ scenario_export() {
 scenario_storage() {
   mixed_db
   local answer
-  answer=$(bench_tool storage --provider "$provider" --connection "$connection" --count "$size")
+  answer=$(bench_tool storage --provider "$provider" --connection "$connection" --count "$size") || true
   local per; per=$(field BytesPerSubscriber "$answer")
   record storage "bytes per subscriber ($size rows, whole database)" "$per" B "<=" 600 \
     "$(ratio "$per" "$insert_bytes" "scratch row")"
@@ -389,8 +389,34 @@ scenario_outbox() {
   record outbox "messages/s to the SMTP sink ($size in $(fmt "$(field Seconds "$answer")") s)" "$rate" "/s" ">=" 500 "-" "$met"
 }
 
+# Portal activations against the BroadWorks simulator (its Xsi-Actions answers at once), codes read from the pickup
+# directory; a self-activation template without flow-through, so a simulator user needs no bridge call first.
+portal_rate=200
 scenario_portal() {
-  record portal "sign-in → email → code p95 at 200/s" "" ms "<=" 30 "-" "not run: the portal driver is not built yet"
+  # At most 20 s of activations at the target rate: the simulator holds its users in memory.
+  local count=$(( size < 20 * portal_rate ? size : 20 * portal_rate ))
+  fresh_db portal
+  local sim_port; sim_port=$(free_port)
+  (cd tools/BroadWorksSimulator && exec dotnet bin/Release/net10.0/BroadWorksSimulator.dll --urls "http://127.0.0.1:$sim_port" \
+    --Simulator:GenerateUsers="$count" --Simulator:GenerateGroups=10 --Simulator:OcipPort=0 --Simulator:OcipTlsPort=-1 \
+    --Logging:LogLevel:Default=Warning) >"$out/simulator-${provider,,}.log" 2>&1 &
+  sim_pid=$!
+  local _
+  for _ in $(seq 120); do curl -sf "http://127.0.0.1:$sim_port/api/faults" >/dev/null 2>&1 && break; sleep 0.5; done
+  seed_db --count 0 --xsi "http://127.0.0.1:$sim_port/com.broadsoft.xsi-actions" --flow-through false --self-activation true
+  rm -rf "$out/mail-portal"
+  start_app portal
+  measure_echo
+  log "portal: $count activations (sign-in, email, code) at $portal_rate/s"
+  local answer code=0 met=""
+  answer=$(bench_tool portal-run --url "$base" --slug "$(field Slug "$seed")" --mail "$out/mail-portal" --count "$count" \
+    --rate "$portal_rate") || code=$?
+  stop_app
+  kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; sim_pid=""
+  [[ $code -eq 0 ]] || met="no: $(field Failed "$answer") of $count failed"
+  local p95; p95=$(field P95Request "$answer")
+  record portal "request p95 at $(fmt "$(field ActivationsPerSecond "$answer")") activations/s (step p95: sign-in $(fmt "$(field P95SignIn "$answer")"), email $(fmt "$(field P95Email "$answer")"), code $(fmt "$(field P95Code "$answer")") ms)" \
+    "$p95" ms "<=" 30 "$(ratio "$p95" "$echo_p95" "echo p95")" "$met"
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ public static class BenchSeed
             Name = "Bench template",
             ProvisioningId = $"bench-{Guid.NewGuid():N}"[..20],
             ActivationSlug = $"bench-{Guid.NewGuid():N}"[..20],
-            FlowThroughEnabled = true,
+            FlowThroughEnabled = bool.Parse(options.Get("flow-through", "true")),
             ProvisioningAccountName = ProvisioningAccount,
             EmailTrust = bool.Parse(options.Get("trusted", "false")) ? EmailTrust.Trusted : EmailTrust.Untrusted,
             AllowSelfActivation = bool.Parse(options.Get("self-activation", "false")),

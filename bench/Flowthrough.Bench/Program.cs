@@ -8,7 +8,7 @@ using Flowthrough.Bench;
 //   batch         --url --provisioning-id --account --password --count N [--concurrency C]: users:batch of 1,000
 //   engine-run    makes the seeded engine rows due and waits until none is left in provisioning
 //   outbox-seed   --count M queued messages, not yet due; outbox-run makes them due and waits until all are sent
-//   portal-seed / portal-run   simulator users for the portal and a driver at --rate activations/s
+//   portal-run    --url --slug --mail DIR --count N --rate R: portal activations (simulator users) at R a second
 //   storage       bytes per subscriber (--count N) after a checkpoint
 if (args.Length == 0)
 {
@@ -27,6 +27,7 @@ return command switch
     "engine-run" => await EngineRun.RunAsync(options),
     "outbox-seed" => await OutboxBench.SeedAsync(options),
     "outbox-run" => await OutboxBench.RunAsync(options),
+    "portal-run" => await PortalDriver.RunAsync(options),
     "storage" => await StorageReport.RunAsync(options),
     _ => Unknown(command),
 };
