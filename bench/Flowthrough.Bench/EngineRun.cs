@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Flowthrough.Subscribers;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,19 +15,10 @@ public static class EngineRun
         var timeout = TimeSpan.FromSeconds(options.Number("timeout", 900));
         await using var db = options.OpenDb();
         var now = DateTime.UtcNow;
-        var clock = Stopwatch.StartNew();
-        var released = await db.Subscribers
-            .Where(s => s.Status == SubscriberStatus.Provisioning && s.NextAttemptAt == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.NextAttemptAt, (DateTime?)now));
-
-        var left = released;
-        while (left > 0 && clock.Elapsed < timeout)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-            left = await db.Subscribers.CountAsync(s => s.Status == SubscriberStatus.Provisioning);
-        }
-
-        var seconds = clock.Elapsed.TotalSeconds;
+        var (released, left, seconds) = await Drain.RunAsync(
+            () => db.Subscribers.Where(s => s.Status == SubscriberStatus.Provisioning && s.NextAttemptAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.NextAttemptAt, (DateTime?)now)),
+            () => db.Subscribers.CountAsync(s => s.Status == SubscriberStatus.Provisioning), timeout);
         var provisioned = await db.Subscribers.CountAsync(s => s.Status == SubscriberStatus.Provisioned);
         var other = released - provisioned - left;
         Report.Line("Released", released);

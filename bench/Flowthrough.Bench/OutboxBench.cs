@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Flowthrough.Email;
 using Microsoft.EntityFrameworkCore;
 
@@ -47,17 +46,10 @@ public static class OutboxBench
         var timeout = TimeSpan.FromSeconds(options.Number("timeout", 600));
         await using var db = options.OpenDb();
         var now = DateTime.UtcNow;
-        var clock = Stopwatch.StartNew();
-        var released = await db.Outbox.Where(m => m.Status == OutboxStatus.Queued && m.NextAttemptAt == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(m => m.NextAttemptAt, (DateTime?)now));
-        var left = released;
-        while (left > 0 && clock.Elapsed < timeout)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-            left = await db.Outbox.CountAsync(m => m.Status == OutboxStatus.Queued || m.Status == OutboxStatus.Sending);
-        }
-
-        var seconds = clock.Elapsed.TotalSeconds;
+        var (released, left, seconds) = await Drain.RunAsync(
+            () => db.Outbox.Where(m => m.Status == OutboxStatus.Queued && m.NextAttemptAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(m => m.NextAttemptAt, (DateTime?)now)),
+            () => db.Outbox.CountAsync(m => m.Status == OutboxStatus.Queued || m.Status == OutboxStatus.Sending), timeout);
         var sent = await db.Outbox.CountAsync(m => m.Status == OutboxStatus.Sent);
         Report.Line("Released", released);
         Report.Line("Sent", sent);
