@@ -398,7 +398,7 @@ scenario_portal() {
   fresh_db portal
   local sim_port; sim_port=$(free_port)
   (cd tools/BroadWorksSimulator && exec dotnet bin/Release/net10.0/BroadWorksSimulator.dll --urls "http://127.0.0.1:$sim_port" \
-    --Simulator:GenerateUsers="$count" --Simulator:GenerateGroups=10 --Simulator:OcipPort=0 --Simulator:OcipTlsPort=-1 \
+    --Simulator:GenerateUsers="$(( count + 1 ))" --Simulator:GenerateGroups=10 --Simulator:OcipPort=0 --Simulator:OcipTlsPort=-1 \
     --Logging:LogLevel:Default=Warning) >"$out/simulator-${provider,,}.log" 2>&1 &
   sim_pid=$!
   local _
