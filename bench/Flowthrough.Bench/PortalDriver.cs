@@ -29,7 +29,14 @@ public static partial class PortalDriver
 
         // One activation first, untimed (the last generated user): both processes' first requests pay for JIT and
         // connection set-up, which a portal that has been up for a while does not.
-        await ActivateAsync(http, slug, count + 1, mail, [], []);
+        try
+        {
+            await ActivateAsync(http, slug, count + 1, mail, [], []);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException or TimeoutException)
+        {
+            await Console.Error.WriteLineAsync($"warm-up activation: {exception.Message}");
+        }
 
         var steps = new ConcurrentBag<Step>();
         var requests = new ConcurrentBag<double>();
@@ -51,7 +58,7 @@ public static partial class PortalDriver
                 {
                     await ActivateAsync(http, slug, user, mail, steps, requests);
                 }
-                catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException or TaskCanceledException)
+                catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException or TaskCanceledException or TimeoutException)
                 {
                     failures.Add($"user {user}: {exception.Message}");
                 }
