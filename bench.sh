@@ -225,7 +225,8 @@ record() {
   results+=("$scenario|$figure|$(fmt "$value") $unit|$op $(fmt "$goal") $unit|$ratio|$met")
 }
 fmt() { awk -v v="$1" 'BEGIN { if (v == "") print "-"; else if (v >= 100) printf "%\047.0f", v; else if (v >= 10) printf "%.1f", v; else printf "%.2f", v }'; }
-ratio() { awk -v a="$1" -v b="$2" -v s="$3" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f × %s", a / b, s }'; }
+ratio() { awk -v a="$1" -v b="$2" -v s="$3" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else { r = a / b;
+  printf (r < 0.01 && r > 0) ? "%.4f × %s" : "%.2f × %s", r, s } }'; }
 
 # ---------------------------------------------------------------------------------------------
 # Scenarios
