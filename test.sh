@@ -10,7 +10,10 @@
 #      already names a server), and removes it on any exit;
 #   3. restores and builds the solution once (Release);
 #   4. runs the test project twice, FLOWTHROUGH_TEST_DB=Sqlite then Postgres, both runs even if the
-#      first fails, with results under artifacts/test-results/<provider>/.
+#      first fails, with results under artifacts/test-results/<provider>/;
+#   5. runs every benchmark scenario at a tiny size on both providers (./bench.sh all --size 200), so the
+#      harness never rots: no figure is asserted, only that each scenario completes and the table prints.
+#      Skipped when arguments (a filter) are given: a focused run wants its tests only.
 # Exit status is non-zero if either run failed.
 set -euo pipefail
 
@@ -98,77 +101,28 @@ apt_install_wanted
 tools/ScimServer/install.sh
 
 # ---------------------------------------------------------------------------------------------
-# 2. PostgreSQL: a throwaway cluster in a temp dir, tuned for speed, not durability.
+# 2. PostgreSQL: a throwaway cluster in a temp dir (scripts/throwaway-postgres.sh, shared with
+#    bench.sh), tuned for speed, not durability, and removed on any exit.
 # ---------------------------------------------------------------------------------------------
-pg_dir=""
-
-# initdb and postgres refuse to run as root, so as root they run as the postgres user (created
-# by the postgresql-common package). The cd keeps su from complaining about an unreadable cwd.
-as_postgres() {
-  if [[ $EUID -eq 0 ]]; then
-    su postgres -s /bin/sh -c "cd / && $*"
-  else
-    sh -c "$*"
-  fi
-}
-
-# shellcheck disable=SC2317  # only called from the EXIT trap
-stop_postgres() {
-  if [[ -n $pg_dir && -d $pg_dir ]]; then
-    if [[ -f $pg_dir/data/postmaster.pid ]]; then
-      as_postgres "$pg_bin/pg_ctl -D '$pg_dir/data' stop -m immediate" >/dev/null 2>&1 || true
-    fi
-    rm -rf "$pg_dir"
-  fi
-}
+# shellcheck source=scripts/throwaway-postgres.sh
+source scripts/throwaway-postgres.sh
 # Runs on every exit, including failures and Ctrl-C (the INT/TERM traps turn those into an exit).
 trap stop_postgres EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# A port nobody listens on right now: the kernel picks one when binding to port 0.
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-start_postgres() {
-  pg_dir=$(mktemp -d -t flowthrough-pg.XXXXXX)
-  if [[ $EUID -eq 0 ]]; then chown postgres:postgres "$pg_dir"; fi
-
-  log "Creating a throwaway PostgreSQL cluster in $pg_dir"
-  as_postgres "$pg_bin/initdb -D '$pg_dir/data' --auth=trust -U postgres --encoding=UTF8 --locale=C.UTF-8" \
-    >"$pg_dir/initdb.log" 2>&1 || { cat "$pg_dir/initdb.log" >&2; die "initdb failed"; }
-
-  # Another process could take the port between free_port and the server's bind; retry a few times.
-  local attempt
-  for attempt in 1 2 3; do
-    pg_port=$(free_port)
-    # fsync and friends off: the cluster dies with the run, so durability buys nothing here.
-    # max_connections: tests run in parallel, each with its own database and connection pool.
-    if as_postgres "$pg_bin/pg_ctl -D '$pg_dir/data' -l '$pg_dir/server.log' -w -t 60 start -o \
-        '-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-         -c full_page_writes=off -c max_connections=300'" >/dev/null; then
-      break
-    fi
-    if [[ $attempt -eq 3 ]]; then
-      cat "$pg_dir/server.log" >&2
-      die "PostgreSQL did not start"
-    fi
-    log "PostgreSQL could not start on port $pg_port; trying another port"
-  done
-
-  # Prove the server answers over TCP, as the tests will connect.
-  psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -XAtq -c 'select 1' >/dev/null \
-    || { cat "$pg_dir/server.log" >&2; die "PostgreSQL started but does not accept connections on port $pg_port"; }
-  log "PostgreSQL 15 is up on 127.0.0.1:$pg_port"
-
-  FLOWTHROUGH_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres;Include Error Detail=true"
+start_test_postgres() {
+  # fsync and friends off: the cluster dies with the run, so durability buys nothing here.
+  # max_connections: tests run in parallel, each with its own database and connection pool.
+  start_postgres -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 \
+    || die "the throwaway PostgreSQL cluster did not start"
+  FLOWTHROUGH_TEST_POSTGRES=$postgres_connection
 }
 
 if [[ -n ${FLOWTHROUGH_TEST_POSTGRES:-} ]]; then
   log "Using the PostgreSQL server in FLOWTHROUGH_TEST_POSTGRES (no cluster started)"
 else
-  start_postgres
+  start_test_postgres
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -231,6 +185,23 @@ run_tests() {
 
 run_tests Sqlite "$@"
 run_tests Postgres "$@"
+
+# ---------------------------------------------------------------------------------------------
+# 5. The benchmark harness at a tiny size, against this run's PostgreSQL server (a database per scenario).
+# ---------------------------------------------------------------------------------------------
+if [[ $# -eq 0 ]]; then
+  log "Benchmark harness at a tiny size (./bench.sh all --size 200 --db both)"
+  code=0
+  BENCH_POSTGRES=$FLOWTHROUGH_TEST_POSTGRES ./bench.sh all --db both --size 200 --duration 1 --requests 3 --no-build \
+    >"$results_root/bench.log" 2>&1 || code=$?
+  if [[ $code -eq 0 ]]; then
+    summary+=("$(printf '%-10s %s' "bench:" "completed (tables in artifacts/bench/results-*.md)")")
+  else
+    overall=1
+    summary+=("$(printf '%-10s %s' "bench:" "FAILED: exit code $code (log in ${results_root#"$repo_root"/}/bench.log)")")
+    tail -n 30 "$results_root/bench.log"
+  fi
+fi
 
 echo
 echo "Test summary (results under ${results_root#"$repo_root"/}/):"

@@ -15,8 +15,6 @@ namespace Flowthrough.Bench;
 /// <summary>Writes the benchmark data set as fast as each provider allows: COPY on PostgreSQL, batched inserts on SQLite.</summary>
 public static class BenchSeed
 {
-    public sealed record Result(Guid TemplateId, string AdminEmail, string AdminPassword);
-
     private static readonly string[] Statuses =
         ["Provisioned", "Provisioned", "Provisioned", "Provisioned", "Provisioned", "Provisioned", "PendingEmailInput",
          "PendingEmailValidation", "Error", "Provisioning"];
@@ -24,17 +22,32 @@ public static class BenchSeed
     private static readonly string[] FirstNames = ["Łukasz", "Zofia", "Anna", "Piotr", "Katarzyna", "John", "Emma", "Oliver", "Agnieszka", "Paweł"];
     private static readonly string[] LastNames = ["Wójcik", "Żak", "Nowak", "Kowalski", "Lewandowska", "Smith", "Jones", "Brown", "Dąbrowski", "Zieliński"];
 
-    public static async Task<Result> RunAsync(string provider, string connectionString, int count)
+    public const string ProvisioningAccount = "bench-bridge";
+    public const string ProvisioningPassword = "Bench-Bridge-2026!";
+    public const string AdminPassword = "Bench-Admin-2026!";
+
+    /// <summary>What each row looks like: <c>mixed</c> spreads rows over every status (60% provisioned);
+    /// <c>engine</c> makes every row a trusted subscriber in provisioning that is not due yet (engine-run releases them).</summary>
+    private enum Mix
     {
-        var postgres = string.Equals(provider, "Postgres", StringComparison.OrdinalIgnoreCase);
-        await using FlowthroughDbContext db = postgres
-            ? new PostgresFlowthroughDbContext(new DbContextOptionsBuilder<PostgresFlowthroughDbContext>().UseNpgsql(connectionString).Options)
-            : new SqliteFlowthroughDbContext(new DbContextOptionsBuilder<SqliteFlowthroughDbContext>().UseSqlite(connectionString).Options);
+        Mixed,
+        Engine,
+    }
+
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        var count = options.Number("count", 1_000_000);
+        var mix = Enum.Parse<Mix>(options.Get("mix", "mixed"), ignoreCase: true);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using var db = options.OpenDb();
         await DataServiceCollectionExtensions.MigrateAsync(db, CancellationToken.None);
 
         var now = DateTime.UtcNow;
         var partner = new Partner { Name = $"Bench Partner {Guid.NewGuid():N}"[..24], Created = now };
-        var cluster = new BroadWorksCluster { PartnerId = partner.Id, Name = "Bench", XsiActionsUrl = "http://127.0.0.1:9/com.broadsoft.xsi-actions" };
+        var cluster = new BroadWorksCluster
+        {
+            PartnerId = partner.Id, Name = "Bench", XsiActionsUrl = options.Get("xsi", "http://127.0.0.1:9/com.broadsoft.xsi-actions"),
+        };
         var template = new OnboardingTemplate
         {
             PartnerId = partner.Id,
@@ -42,44 +55,56 @@ public static class BenchSeed
             Name = "Bench template",
             ProvisioningId = $"bench-{Guid.NewGuid():N}"[..20],
             ActivationSlug = $"bench-{Guid.NewGuid():N}"[..20],
-            FlowThroughEnabled = true,
+            FlowThroughEnabled = bool.Parse(options.Get("flow-through", "true")),
+            ProvisioningAccountName = ProvisioningAccount,
+            EmailTrust = bool.Parse(options.Get("trusted", "false")) ? EmailTrust.Trusted : EmailTrust.Untrusted,
+            AllowSelfActivation = bool.Parse(options.Get("self-activation", "false")),
             Created = now,
         };
-        const string password = "Bench-Admin-2026!";
+        template.ProvisioningPasswordHash = new PasswordHasher<OnboardingTemplate>().HashPassword(template, ProvisioningPassword);
         var admin = new PartnerAdmin { PartnerId = partner.Id, Email = $"bench-{Guid.NewGuid():N}@bench.example", PasswordHash = "", Created = now };
-        admin.PasswordHash = new PasswordHasher<PartnerAdmin>().HashPassword(admin, password);
-        db.AddRange(partner, cluster, template, admin);
+        admin.PasswordHash = new PasswordHasher<PartnerAdmin>().HashPassword(admin, AdminPassword);
+        var (token, secret) = ApiToken.Create(partner.Id, "bench", ApiToken.KnownScopes, now);
+        db.AddRange(partner, cluster, template, admin, token);
         await db.SaveChangesAsync();
 
         var connection = db.Database.GetDbConnection();
         await connection.OpenAsync();
-        if (postgres)
+        if (options.Postgres)
         {
-            await CopyAsync((NpgsqlConnection)connection, partner.Id, template, count, now);
+            await CopyAsync((NpgsqlConnection)connection, partner.Id, template, count, now, mix);
         }
         else
         {
-            await InsertAsync((SqliteConnection)connection, partner.Id, template, count, now);
+            await InsertAsync((SqliteConnection)connection, partner.Id, template, count, now, mix);
         }
 
         // The bulk load bypasses the DbContext, which keeps these counts on every save; count once here.
         await db.Database.ExecuteSqlRawAsync("""
             INSERT INTO "TemplateStatusCounts" ("TemplateId", "Status", "Count")
             SELECT "TemplateId", "Status", COUNT(*) FROM "Subscribers" WHERE "TemplateId" = {0} GROUP BY "TemplateId", "Status"
-            """, postgres ? template.Id : template.Id.ToString().ToUpperInvariant());
-        return new Result(template.Id, admin.Email, password);
+            """, options.Postgres ? template.Id : template.Id.ToString().ToUpperInvariant());
+
+        Report.Line("Seeded", $"{count} subscribers ({mix}) on {(options.Postgres ? "Postgres" : "Sqlite")} in {clock.Elapsed.TotalSeconds:0.0} s");
+        Report.Line("Template", template.Id);
+        Report.Line("ProvisioningId", template.ProvisioningId);
+        Report.Line("Slug", template.ActivationSlug);
+        Report.Line("Account", $"{ProvisioningAccount}:{ProvisioningPassword}");
+        Report.Line("ApiToken", secret);
+        Report.Line("Admin", $"{admin.Email} / {AdminPassword}");
+        return 0;
     }
 
     private static (string UserId, string First, string Last, string Email, string Status, DateTime Created, DateTime Changed)
-        Row(int i, DateTime now)
+        Row(int i, DateTime now, Mix mix)
     {
         var created = now.AddSeconds(-(long)i * 3);
-        var status = Statuses[i % Statuses.Length];
+        var status = mix == Mix.Engine ? "Provisioning" : Statuses[i % Statuses.Length];
         return ($"user{i:D7}@bench.sp.example", FirstNames[i % FirstNames.Length], LastNames[i / 10 % LastNames.Length],
             $"user{i:D7}@firma.example", status, created, created.AddMinutes(i % 50));
     }
 
-    private static async Task CopyAsync(NpgsqlConnection connection, Guid partnerId, OnboardingTemplate template, int count, DateTime now)
+    private static async Task CopyAsync(NpgsqlConnection connection, Guid partnerId, OnboardingTemplate template, int count, DateTime now, Mix mix)
     {
         await using (var writer = await connection.BeginBinaryImportAsync("""
             COPY "Subscribers" ("Id", "PartnerId", "TemplateId", "ProvisioningId", "UserId", "SpEnterpriseId", "FirstName",
@@ -88,7 +113,7 @@ public static class BenchSeed
             FROM STDIN (FORMAT BINARY)
             """))
         {
-            await WriteRowsAsync(writer, partnerId, template, count, now);
+            await WriteRowsAsync(writer, partnerId, template, count, now, mix);
             await writer.CompleteAsync();
         }
 
@@ -97,11 +122,11 @@ public static class BenchSeed
     }
 
     private static async Task WriteRowsAsync(NpgsqlBinaryImporter writer, Guid partnerId, OnboardingTemplate template, int count,
-        DateTime now)
+        DateTime now, Mix mix)
     {
         for (var i = 0; i < count; i++)
         {
-            var r = Row(i, now);
+            var r = Row(i, now, mix);
             await writer.StartRowAsync();
             await writer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid);
             await writer.WriteAsync(partnerId, NpgsqlDbType.Uuid);
@@ -137,7 +162,8 @@ public static class BenchSeed
         }
     }
 
-    private static async Task InsertAsync(SqliteConnection connection, Guid partnerId, OnboardingTemplate template, int count, DateTime now)
+    private static async Task InsertAsync(SqliteConnection connection, Guid partnerId, OnboardingTemplate template, int count, DateTime now,
+        Mix mix)
     {
         string[] columns = ["Id", "PartnerId", "TemplateId", "ProvisioningId", "UserId", "SpEnterpriseId", "FirstName", "LastName",
             "Email", "NormalizedEmail", "EmailTrusted", "PrimaryPhoneNumber", "Package", "Status", "ErrorCode", "ErrorDescription",
@@ -160,7 +186,7 @@ public static class BenchSeed
                 command.Transaction = (SqliteTransaction)transaction;
             }
 
-            var r = Row(i, now);
+            var r = Row(i, now, mix);
             // SQLite stores EF Core's Guid as upper-case text and DateTime as "yyyy-MM-dd HH:mm:ss.FFFFFFF".
             parameters["Id"].Value = Guid.CreateVersion7().ToString().ToUpperInvariant();
             parameters["PartnerId"].Value = partnerId.ToString().ToUpperInvariant();
@@ -187,7 +213,11 @@ public static class BenchSeed
             await command.ExecuteNonQueryAsync();
         }
 
-        await transaction!.CommitAsync();
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync();
+        }
+
         await using var analyze = connection.CreateCommand();
         analyze.CommandText = "ANALYZE;";
         await analyze.ExecuteNonQueryAsync();

@@ -51,6 +51,7 @@ app.MapSubscribersApi();
 app.MapBridge();
 app.MapPortal();
 app.MapOperations();
+app.MapBenchEcho(app.Configuration);
 await app.RunAsync();
 return 0;
 
