@@ -217,8 +217,12 @@ measure_insert_ceiling() {
 # OP is >= or <= (the goal side); MET overrides the comparison (e.g. "no: 3 failed").
 # ---------------------------------------------------------------------------------------------
 results=()
+# Scenarios that did not complete (a failure, not a missed goal): the exit status says so, so test.sh's tiny run
+# catches a harness that rots while a slow figure never fails anything.
+broken=()
 record() {
   local scenario=$1 figure=$2 value=$3 unit=$4 op=$5 goal=$6 ratio=$7 met=${8:-}
+  [[ $met == no:* ]] && broken+=("$provider $scenario: ${met#no: }")
   if [[ -z $met ]]; then
     met=$(awk -v v="$value" -v g="$goal" -v op="$op" 'BEGIN { ok = (op == ">=") ? (v >= g) : (v <= g); print ok ? "yes" : "no" }')
   fi
@@ -453,3 +457,9 @@ for provider in "${providers[@]}"; do
   echo
   echo "(written to ${table#"$repo_root"/})"
 done
+
+if [[ ${#broken[@]} -gt 0 ]]; then
+  printf 'bench.sh: %d scenario(s) did not complete:\n' "${#broken[@]}" >&2
+  printf '  %s\n' "${broken[@]}" >&2
+  exit 1
+fi

@@ -44,8 +44,17 @@ public sealed class CustomersPlanTests
 
         foreach (var plan in new[] { days, errors })
         {
-            plan.Should().Contain("IX_Subscribers_PartnerId_TemplateId_Status_LastStatusChange", plan)
-                .And.NotContain("Seq Scan on \"Subscribers\"").And.NotMatchRegex(@"SCAN (Subscribers|s)\s*(\n|$)");
+            plan.Should().NotContain("Seq Scan on \"Subscribers\"").And.NotMatchRegex(@"SCAN (Subscribers|s)\s*(\n|$)");
+            if (db.Database.IsSqlite())
+            {
+                plan.Should().Contain("IX_Subscribers_PartnerId_TemplateId_Status_LastStatusChange", plan);
+            }
+            else
+            {
+                // On an empty table (scans switched off) PostgreSQL has no statistics to choose between the template's
+                // indexes; any index leading with the template bounds the read to it.
+                plan.Should().MatchRegex(@"IX_Subscribers_(PartnerId_)?TemplateId_", plan);
+            }
         }
     }
 }
