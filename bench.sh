@@ -222,7 +222,8 @@ results=()
 broken=()
 record() {
   local scenario=$1 figure=$2 value=$3 unit=$4 op=$5 goal=$6 ratio=$7 met=${8:-}
-  [[ $met == no:* ]] && broken+=("$provider $scenario: ${met#no: }")
+  # A portal run where only some activations failed is overload (a missed goal), not rot; BROKEN=0 says so.
+  [[ $met == no:* && ${BROKEN:-1} == 1 ]] && broken+=("$provider $scenario: ${met#no: }")
   if [[ -z $met ]]; then
     met=$(awk -v v="$value" -v g="$goal" -v op="$op" 'BEGIN { ok = (op == ">=") ? (v >= g) : (v <= g); print ok ? "yes" : "no" }')
   fi
@@ -420,7 +421,8 @@ scenario_portal() {
   kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; sim_pid=""
   [[ $code -eq 0 ]] || met="no: $(field Failed "$answer") of $count failed"
   local p95; p95=$(field P95Request "$answer")
-  record portal "request p95 at $(fmt "$(field ActivationsPerSecond "$answer")") activations/s (step p95: sign-in $(fmt "$(field P95SignIn "$answer")"), email $(fmt "$(field P95Email "$answer")"), code $(fmt "$(field P95Code "$answer")") ms)" \
+  local partial=1; [[ -n $(field Failed "$answer") && $(field Failed "$answer") -lt $count ]] && partial=0
+  BROKEN=$partial record portal "request p95 at $(fmt "$(field ActivationsPerSecond "$answer")") activations/s (step p95: sign-in $(fmt "$(field P95SignIn "$answer")"), email $(fmt "$(field P95Email "$answer")"), code $(fmt "$(field P95Code "$answer")") ms)" \
     "$p95" ms "<=" 30 "$(ratio "$p95" "$echo_p95" "echo p95")" "$met"
 }
 
