@@ -138,19 +138,11 @@ public sealed partial class SubscriberOperations(
         IReadOnlyList<(Subscriber.IntakeDetails Details, DetailChange Whole)> users, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(users);
-        db.ChangeTracker.Clear();
-        var now = Now;
-        var subscribers = users.Select(u => Subscriber.Intake(u.Details, actor, now)).ToList();
-        db.Subscribers.AddRange(subscribers);
-        try
+        // The bridge's group commit does exactly this: one read, one transaction, null when a concurrent call won a race.
+        if (await UpsertGroupFromBroadWorksAsync([.. users.Select(u => new BroadWorksUser(u.Details, u.Whole, actor))],
+                cancellationToken) is { } together)
         {
-            await db.SaveChangesAsync(cancellationToken);
-            NotifyEngine(subscribers);
-            return [.. subscribers.Select(s => new SubscriberOutcome(OutcomeKind.Done, s))];
-        }
-        catch (DbUpdateException exception) when (exception.IsUniqueViolation())
-        {
-            db.ChangeTracker.Clear();
+            return together;
         }
 
         var outcomes = new List<SubscriberOutcome>(users.Count);
