@@ -204,7 +204,31 @@ if [[ $# -eq 0 ]]; then
   fi
 fi
 
+# The failed tests by name, with the first lines of each message, last: CI shows the end of the output.
+failed_tests() {
+  local trx
+  for trx in "$results_root"/*/*.trx; do
+    [[ -f $trx ]] || continue
+    python3 - "$trx" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+path = sys.argv[1]
+for result in ET.parse(path).getroot().iterfind(".//t:UnitTestResult", ns):
+    if result.get("outcome") not in ("Failed", "Error", "Timeout", "Aborted"):
+        continue
+    message = result.findtext("t:Output/t:ErrorInfo/t:Message", default="", namespaces=ns).strip().splitlines()
+    print(f"  {path.rsplit('/', 1)[-1][:-4]}: {result.get('testName')} ({result.get('duration')})")
+    for line in message[:6]:
+        print(f"      {line[:300]}")
+PY
+  done
+}
+
 echo
 echo "Test summary (results under ${results_root#"$repo_root"/}/):"
 printf '  %s\n' "${summary[@]}"
+if [[ $overall -ne 0 ]]; then
+  echo "Failed tests:"
+  failed_tests || true
+fi
 exit "$overall"
