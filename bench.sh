@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The performance harness of issue 13 (README "Benchmarks"):
-#   ./bench.sh [scenario[,scenario...]|all] [--db sqlite|postgres|both] [--size N] [--duration S] [--no-build]
+#   ./bench.sh [scenario[,scenario...]|all] [--db sqlite|postgres|both] [--size N] [--duration S] [--no-build] [--profile]
 # Scenarios: intake batch engine list export portal outbox storage (all = every one, in that order).
 #
 # For each provider it builds Release once, measures the ceilings (a raw batched insert into a scratch table; the
@@ -9,13 +9,15 @@
 # under artifacts/bench/, or a database in a throwaway PostgreSQL 15 cluster (fsync on, random_page_cost=1.1)
 # removed on exit. BENCH_POSTGRES="Host=...;Port=...;Username=..." uses an existing server instead (test.sh does).
 # It prints one table (figure, goal, ratio to the ceiling, met) and writes it to artifacts/bench/results-<db>.md.
+# --profile also records the app's CPU with perf during each scenario's measured phase and writes where it went
+# (by component, and the hottest methods) to artifacts/bench/profile-<scenario>-<db>.md.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 repo_root=$PWD
 out=$repo_root/artifacts/bench
 
 all_scenarios=(intake batch engine list export portal outbox storage)
-scenario_arg=all; db_arg=sqlite; size=10000; duration=10; build=1; requests=""
+scenario_arg=all; db_arg=sqlite; size=10000; duration=10; build=1; requests=""; profile=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --db) db_arg=$2; shift 2 ;;
@@ -23,7 +25,8 @@ while [[ $# -gt 0 ]]; do
     --duration) duration=$2; shift 2 ;;
     --requests) requests=$2; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --profile) profile=1; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     -*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
     *) scenario_arg=$1; shift ;;
   esac
@@ -57,6 +60,7 @@ want_postgres_server() {
 }
 want_wrk
 [[ " ${scenarios[*]} " == *" outbox "* ]] && want_smtp_sink
+[[ $profile -eq 1 ]] && { command -v perf >/dev/null || wanted_packages+=(linux-perf); }
 [[ " ${providers[*]} " == *" Postgres "* ]] && want_postgres_server
 if [[ ${#wanted_packages[@]} -gt 0 ]]; then
   log "Installing missing Debian packages: ${wanted_packages[*]}"
@@ -70,11 +74,11 @@ fi
 # ---------------------------------------------------------------------------------------------
 # shellcheck source=scripts/throwaway-postgres.sh
 source scripts/throwaway-postgres.sh
-app_pid=""; sink_pid=""; sim_pid=""
+app_pid=""; sink_pid=""; sim_pid=""; perf_pid=""; more_app_pids=()
 cleanup() {
   local pid
-  for pid in $app_pid $sink_pid $sim_pid; do kill "$pid" 2>/dev/null || true; done
-  for pid in $app_pid $sink_pid $sim_pid; do wait "$pid" 2>/dev/null || true; done
+  for pid in $perf_pid $app_pid "${more_app_pids[@]}" $sink_pid $sim_pid; do kill "$pid" 2>/dev/null || true; done
+  for pid in $perf_pid $app_pid "${more_app_pids[@]}" $sink_pid $sim_pid; do wait "$pid" 2>/dev/null || true; done
   stop_postgres
 }
 trap cleanup EXIT
@@ -136,15 +140,17 @@ start_app() {
   local name=$1; shift
   local port; port=$(free_port)
   base="http://127.0.0.1:$port"
-  (cd src/Flowthrough && exec dotnet "$app_dll" --urls "$base" --Database:Provider="$provider" \
+  (cd src/Flowthrough && exec env "${profile_env[@]}" dotnet "$app_dll" --urls "$base" --Database:Provider="$provider" \
     --Database:ConnectionString="$connection" --Seed:Demo=false --Logging:LogLevel:Default=Warning \
     --Bench:EchoEndpoint=true --Engine:Workers=0 --Email:PickupDirectory="$out/mail-$name" "$@") \
-    >"$out/app-$name-${provider,,}.log" 2>&1 &
-  app_pid=$!
+    >>"$out/app-$name-${provider,,}.log" 2>&1 &
+  # A second call while one runs starts another node on the same database (engine's two-node run).
+  local pid=$!
+  if [[ -z $app_pid ]]; then app_pid=$pid; else more_app_pids+=("$pid"); fi
   local _
   for _ in $(seq 240); do
     curl -sf "$base/healthz" >/dev/null 2>&1 && return 0
-    kill -0 "$app_pid" 2>/dev/null || break
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.5
   done
   tail -20 "$out/app-$name-${provider,,}.log" >&2
@@ -152,9 +158,54 @@ start_app() {
 }
 stop_app() {
   [[ -n $app_pid ]] || return 0
-  kill "$app_pid" 2>/dev/null || true
-  wait "$app_pid" 2>/dev/null || true
-  app_pid=""
+  local pid
+  for pid in "$app_pid" "${more_app_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "$app_pid" "${more_app_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  app_pid=""; more_app_pids=()
+}
+
+# With --profile the runtime names every method for perf: JIT-compiled code listed in /tmp/perf-PID.map, in plain
+# anonymous memory (W^X double mapping hides it from perf), and no ReadyToRun code (precompiled framework code has no
+# symbols perf can read). That changes the runtime's behaviour a little: a profiled run's figures are not the table's.
+profile_env=()
+[[ $profile -eq 1 ]] && profile_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0)
+
+# --profile: perf samples the app's CPU between profile_begin and profile_end; the report says where it went and how
+# the machine's CPU was shared between the app, the other processes this script started and the load driver.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
+profile_scenario=""; profile_started=""
+declare -A profile_cpu=()
+profile_begin() {
+  [[ $profile -eq 1 ]] || return 0
+  profile_scenario=$1
+  perf record -F 499 -p "$app_pid" -o "$out/perf-$1-${provider,,}.data" 2>/dev/null &
+  perf_pid=$!
+  profile_started=$(date +%s.%N)
+  profile_cpu=([app]=$(cpu_ticks "$app_pid") [simulator]=$(cpu_ticks "${sim_pid:-0}") [sink]=$(cpu_ticks "${sink_pid:-0}")
+    [machine]=$(machine_ticks))
+}
+profile_end() {
+  [[ $profile -eq 1 && -n $perf_pid ]] || return 0
+  local seconds app simulator sink machine hz report=$out/profile-$profile_scenario-${provider,,}.md
+  seconds=$(awk -v a="$profile_started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+  hz=$(getconf CLK_TCK)
+  app=$(( $(cpu_ticks "$app_pid") - profile_cpu[app] )); machine=$(( $(machine_ticks) - profile_cpu[machine] ))
+  simulator=$(( $(cpu_ticks "${sim_pid:-0}") - profile_cpu[simulator] ))
+  sink=$(( $(cpu_ticks "${sink_pid:-0}") - profile_cpu[sink] ))
+  kill -INT "$perf_pid" 2>/dev/null || true; wait "$perf_pid" 2>/dev/null || true; perf_pid=""
+  {
+    echo "Profile of \`$profile_scenario\` on $provider, size $size, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')."
+    awk -v s="$seconds" -v hz="$hz" -v n="$(nproc)" -v a="$app" -v sim="$simulator" -v k="$sink" -v m="$machine" 'BEGIN {
+      printf "Measured phase %.1f s on %d cores (%.1f CPU-seconds available): machine busy %.1f CPU-s; the app %.1f CPU-s", s, n, s * n, m / hz, a / hz
+      if (sim > 0) printf ", the BroadWorks simulator %.1f CPU-s", sim / hz
+      if (k > 0) printf ", the SMTP sink %.1f CPU-s", k / hz
+      printf ", the load driver, database server and the rest %.1f CPU-s.\n", (m - a - sim - k) / hz }'
+    echo
+    python3 bench/profile-report.py "$out/perf-$profile_scenario-${provider,,}.data" 25
+  } >"$report" 2>&1 || true
+  rm -f "$out/perf-$profile_scenario-${provider,,}.data"
+  log "profile: ${report#"$repo_root"/}"
 }
 
 # Partner Hub sign-in into a cookie jar, as a browser does (antiforgery token from the form).
@@ -259,7 +310,9 @@ scenario_intake() {
   run_wrk "/bridge/$(field ProvisioningId "$seed")/users" "$auth" "warm$RANDOM"
   duration=$warm
   log "intake: bridge POST …/users, unique userIds, 64 connections, ${duration} s, $size subscribers already stored"
+  profile_begin intake
   run_wrk "/bridge/$(field ProvisioningId "$seed")/users" "$auth" "intake$RANDOM"
+  profile_end
   stop_app
   record intake "bridge accepts/s (64 connections)" "$wrk_rps" "req/s" ">=" 20000 "$(ratio "$wrk_rps" "$echo_rps" echo)"
   record intake "bridge p99" "$wrk_p99_ms" ms "<=" 10 "-"
@@ -272,8 +325,10 @@ scenario_batch() {
   start_app batch
   log "batch: $size users through users:batch of 1,000, 4 in flight"
   local answer code=0
+  profile_begin batch
   answer=$(bench_tool batch --url "$base" --provisioning-id "$(field ProvisioningId "$seed")" \
     --account "$(field Account "$seed")" --count "$size" --concurrency 4) || code=$?
+  profile_end
   stop_app
   local rate seconds accepted met=""
   rate=$(field AcceptedPerSecond "$answer"); seconds=$(field Seconds "$answer"); accepted=$(field Accepted "$answer")
@@ -283,21 +338,36 @@ scenario_batch() {
     "$(ratio "$rate" "$insert_rps" "raw insert")" "$met"
 }
 
-scenario_engine() {
+# One engine run: N trusted subscribers, NODES app processes on one database (2 workers each); sets engine_rate and
+# engine_met ("" or why the run did not complete).
+engine_run() {
+  local nodes=$1 node
   fresh_db engine
   seed_db --count "$size" --mix engine --trusted true
-  start_app engine --Engine:Workers=2 --Engine:PollInterval=00:00:00.100
-  log "engine: $size trusted subscribers from provisioning to provisioned (built-in directory)"
+  for node in $(seq "$nodes"); do start_app engine --Engine:Workers=2 --Engine:PollInterval=00:00:00.100; done
+  log "engine: $size trusted subscribers from provisioning to provisioned (built-in directory), $nodes node(s)"
   local answer code=0
+  [[ $nodes -eq 1 ]] && profile_begin engine
   answer=$(bench_tool engine-run --provider "$provider" --connection "$connection") || code=$?
+  [[ $nodes -eq 1 ]] && profile_end
   stop_app
-  local rate met=""
-  rate=$(field ProvisionedPerSecond "$answer")
+  engine_rate=$(field ProvisionedPerSecond "$answer"); engine_seconds=$(field Seconds "$answer"); engine_met=""
   [[ $code -eq 0 && $(field Provisioned "$answer") == "$size" ]] \
-    || met="no: $(field Provisioned "$answer") of $size provisioned, $(field Left "$answer") left"
+    || engine_met="no: $(field Provisioned "$answer") of $size provisioned, $(field Left "$answer") left"
+}
+
+scenario_engine() {
+  engine_run 1
+  local one=$engine_rate
   local goal=5000; [[ $provider == Postgres ]] && goal=10000
-  record engine "provisioned/s ($size in $(fmt "$(field Seconds "$answer")") s)" "$rate" "/s" ">=" "$goal" \
-    "$(ratio "$rate" "$insert_rps" "raw insert")" "$met"
+  record engine "provisioned/s ($size in $(fmt "$engine_seconds") s)" "$engine_rate" "/s" ">=" "$goal" \
+    "$(ratio "$engine_rate" "$insert_rps" "raw insert")" "$engine_met"
+  # Two nodes on one PostgreSQL (SQLite is one node's database by design).
+  if [[ $provider == Postgres ]]; then
+    engine_run 2
+    local gain; gain=$(awk -v a="$engine_rate" -v b="$one" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b }')
+    record engine "two nodes ÷ one node ($(fmt "$engine_rate")/s vs $(fmt "$one")/s)" "$gain" "×" ">=" 1.6 "-" "$engine_met"
+  fi
 }
 
 # list, export and storage read the same data: N subscribers over every status, seeded once per provider.
@@ -328,6 +398,7 @@ scenario_list() {
   local api="$base/v1/broadworks/subscribers" users="$base/partner/templates/$template/users"
   local auth=(-H "Authorization: Bearer $token") view p api_worst=0 page_worst=0
   : >"$out/list-${provider,,}.md"
+  profile_begin list
   for view in "?max=100" "?status=error&max=100" "?email=$middle@firma.example" "?userId=$middle@bench.sp.example"; do
     p=$(p95_ms "$api$view" "${auth[@]}")
     echo "| REST $view | $p |" >>"$out/list-${provider,,}.md"
@@ -339,6 +410,7 @@ scenario_list() {
     echo "| User Status ${view:-(first page)} | $p |" >>"$out/list-${provider,,}.md"
     page_worst=$(awk -v a="$page_worst" -v b="$p" 'BEGIN { print (b > a) ? b : a }')
   done
+  profile_end
   stop_app
   record list "REST list p95, worst of 4 views, $size rows" "$api_worst" ms "<=" 10 "$(ratio "$api_worst" "$echo_p95" "echo p95")"
   record list "User Status p95, worst of 8 views, $size rows" "$page_worst" ms "<=" 50 "$(ratio "$page_worst" "$echo_p95" "echo p95")"
@@ -352,7 +424,9 @@ scenario_export() {
   admin=$(field Admin "$seed" | sed 's| / .*||'); password=$(field Admin "$seed" | sed 's|.* / ||')
   partner_signin "$admin" "$password"
   log "export: Partner Hub CSV of all $size rows"
+  profile_begin export
   answer=$(curl -s -b "$jar" -o "$out/export.csv" -w '%{http_code} %{time_total}' "$base/partner/templates/$template/users/export") || true
+  profile_end
   local status=${answer% *} seconds=${answer#* } rows hwm_kb met=""
   rows=$(( $(wc -l <"$out/export.csv") - 1 ))
   hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$app_pid/status")
@@ -387,7 +461,9 @@ scenario_outbox() {
     --Email:PollInterval=00:00:00.100
   log "outbox: $size queued messages to the aiosmtpd sink"
   local answer code=0 met=""
+  profile_begin outbox
   answer=$(bench_tool outbox-run --provider "$provider" --connection "$connection") || code=$?
+  profile_end
   stop_app
   kill "$sink_pid" 2>/dev/null || true; wait "$sink_pid" 2>/dev/null || true; sink_pid=""
   [[ $code -eq 0 ]] || met="no: $(field Sent "$answer") of $size sent"
@@ -397,7 +473,8 @@ scenario_outbox() {
 
 # Portal activations against the BroadWorks simulator (its Xsi-Actions answers at once), codes read from the pickup
 # directory; a self-activation template without flow-through, so a simulator user needs no bridge call first.
-portal_rate=200
+# BENCH_PORTAL_RATE finds the rate the machine sustains; the goal is set at 200/s.
+portal_rate=${BENCH_PORTAL_RATE:-200}
 scenario_portal() {
   # At most 20 s of activations at the target rate: the simulator holds its users in memory.
   local count=$(( size < 20 * portal_rate ? size : 20 * portal_rate ))
@@ -415,8 +492,10 @@ scenario_portal() {
   measure_echo
   log "portal: $count activations (sign-in, email, code) at $portal_rate/s"
   local answer code=0 met=""
+  profile_begin portal
   answer=$(bench_tool portal-run --url "$base" --slug "$(field Slug "$seed")" --mail "$out/mail-portal" --count "$count" \
     --rate "$portal_rate") || code=$?
+  profile_end
   stop_app
   kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; sim_pid=""
   [[ $code -eq 0 ]] || met="no: $(field Failed "$answer") of $count failed"
@@ -430,7 +509,7 @@ scenario_portal() {
 # Run and print
 # ---------------------------------------------------------------------------------------------
 for provider in "${providers[@]}"; do
-  results=(); echo_rps=""; echo_p95=""; mixed_seed=""; rm -f "$out/wrk-${provider,,}.log"
+  results=(); echo_rps=""; echo_p95=""; mixed_seed=""; rm -f "$out/wrk-${provider,,}.log" "$out"/app-*-"${provider,,}".log
   started=$(date -u '+%Y-%m-%d %H:%M UTC'); load_before=$(cut -d' ' -f1-3 /proc/loadavg)
   log "$provider: ${scenarios[*]} at size $size"
   measure_insert_ceiling
@@ -441,6 +520,7 @@ for provider in "${providers[@]}"; do
   {
     echo "$provider, size $size, $started, $(nproc) cores, load average $load_before before / $load_after after," \
       "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')."
+    [[ $profile -eq 1 ]] && echo "Profiled run (perf attached, ReadyToRun off): the figures are not comparable with an unprofiled run."
     echo "Ceilings in this run: raw insert $(fmt "$insert_rps") rows/s ($(fmt "$insert_bytes") B a row);" \
       "bare echo $(fmt "$echo_rps") req/s at 64 connections, p95 $(fmt "$echo_p95") ms one at a time."
     echo
