@@ -25,8 +25,9 @@ public static class DataServiceCollectionExtensions
         else
         {
             var connectionString = PrepareSqlite(options.ConnectionString);
+            var busyTimeout = new SqliteBusyTimeout(new SqliteConnectionStringBuilder(connectionString).DefaultTimeout * 1000);
             services.AddDbContext<FlowthroughDbContext, SqliteFlowthroughDbContext>((provider, o) =>
-                o.UseSqlite(connectionString).AddInterceptors(provider.GetServices<IInterceptor>()));
+                o.UseSqlite(connectionString).AddInterceptors(provider.GetServices<IInterceptor>()).AddInterceptors(busyTimeout));
         }
 
         services.AddHostedService<MigrateOnStartService>();
