@@ -174,33 +174,43 @@ profile_env=()
 # the machine's CPU was shared between the app, the other processes this script started and the load driver.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
-profile_scenario=""; profile_started=""
+profile_scenario=""; profile_started=""; cpu_summary=""
 declare -A profile_cpu=()
+cpu_notes=()
+# Always: the CPU each process used in the measured phase (from /proc), so the table says what one unit of work cost.
 profile_begin() {
-  [[ $profile -eq 1 ]] || return 0
   profile_scenario=$1
-  perf record -F 499 -p "$app_pid" -o "$out/perf-$1-${provider,,}.data" 2>/dev/null &
-  perf_pid=$!
   profile_started=$(date +%s.%N)
   profile_cpu=([app]=$(cpu_ticks "$app_pid") [simulator]=$(cpu_ticks "${sim_pid:-0}") [sink]=$(cpu_ticks "${sink_pid:-0}")
     [machine]=$(machine_ticks))
+  if [[ $profile -eq 1 ]]; then
+    perf record -F 499 -p "$app_pid" -o "$out/perf-$1-${provider,,}.data" 2>/dev/null &
+    perf_pid=$!
+  fi
 }
+# profile_end ITEMS UNIT: the phase's CPU split, and the app's CPU per unit when ITEMS > 0.
 profile_end() {
-  [[ $profile -eq 1 && -n $perf_pid ]] || return 0
-  local seconds app simulator sink machine hz report=$out/profile-$profile_scenario-${provider,,}.md
+  local items=${1:-0} unit=${2:-item}
+  local seconds app simulator sink machine hz
   seconds=$(awk -v a="$profile_started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
   hz=$(getconf CLK_TCK)
   app=$(( $(cpu_ticks "$app_pid") - profile_cpu[app] )); machine=$(( $(machine_ticks) - profile_cpu[machine] ))
   simulator=$(( $(cpu_ticks "${sim_pid:-0}") - profile_cpu[simulator] ))
   sink=$(( $(cpu_ticks "${sink_pid:-0}") - profile_cpu[sink] ))
+  cpu_summary=$(awk -v s="$seconds" -v hz="$hz" -v n="$(nproc)" -v a="$app" -v sim="$simulator" -v k="$sink" -v m="$machine" \
+    -v items="$items" -v unit="$unit" 'BEGIN {
+      printf "%.1f s on %d cores (%.1f CPU-s): machine busy %.1f CPU-s; the app %.1f CPU-s", s, n, s * n, m / hz, a / hz
+      if (items > 0) printf " (%.2f ms a %s)", a / hz * 1000 / items, unit
+      if (sim > 0) printf ", the BroadWorks simulator %.1f CPU-s", sim / hz
+      if (k > 0) printf ", the SMTP sink %.1f CPU-s", k / hz
+      printf ", the load driver, database server and the rest %.1f CPU-s", (m - a - sim - k) / hz }')
+  cpu_notes+=("$profile_scenario: $cpu_summary")
+  [[ $profile -eq 1 && -n $perf_pid ]] || return 0
+  local report=$out/profile-$profile_scenario-${provider,,}.md
   kill -INT "$perf_pid" 2>/dev/null || true; wait "$perf_pid" 2>/dev/null || true; perf_pid=""
   {
     echo "Profile of \`$profile_scenario\` on $provider, size $size, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')."
-    awk -v s="$seconds" -v hz="$hz" -v n="$(nproc)" -v a="$app" -v sim="$simulator" -v k="$sink" -v m="$machine" 'BEGIN {
-      printf "Measured phase %.1f s on %d cores (%.1f CPU-seconds available): machine busy %.1f CPU-s; the app %.1f CPU-s", s, n, s * n, m / hz, a / hz
-      if (sim > 0) printf ", the BroadWorks simulator %.1f CPU-s", sim / hz
-      if (k > 0) printf ", the SMTP sink %.1f CPU-s", k / hz
-      printf ", the load driver, database server and the rest %.1f CPU-s.\n", (m - a - sim - k) / hz }'
+    echo "Measured phase $cpu_summary."
     echo
     python3 bench/profile-report.py "$out/perf-$profile_scenario-${provider,,}.data" 25
   } >"$report" 2>&1 || true
@@ -312,7 +322,7 @@ scenario_intake() {
   log "intake: bridge POST …/users, unique userIds, 64 connections, ${duration} s, $size subscribers already stored"
   profile_begin intake
   run_wrk "/bridge/$(field ProvisioningId "$seed")/users" "$auth" "intake$RANDOM"
-  profile_end
+  profile_end "$(awk -v r="$wrk_rps" -v d="$duration" 'BEGIN { printf "%.0f", r * d }')" call
   stop_app
   record intake "bridge accepts/s (64 connections)" "$wrk_rps" "req/s" ">=" 20000 "$(ratio "$wrk_rps" "$echo_rps" echo)"
   record intake "bridge p99" "$wrk_p99_ms" ms "<=" 10 "-"
@@ -328,7 +338,7 @@ scenario_batch() {
   profile_begin batch
   answer=$(bench_tool batch --url "$base" --provisioning-id "$(field ProvisioningId "$seed")" \
     --account "$(field Account "$seed")" --count "$size" --concurrency 4) || code=$?
-  profile_end
+  profile_end "$(field Accepted "$answer")" user
   stop_app
   local rate seconds accepted met=""
   rate=$(field AcceptedPerSecond "$answer"); seconds=$(field Seconds "$answer"); accepted=$(field Accepted "$answer")
@@ -349,7 +359,7 @@ engine_run() {
   local answer code=0
   [[ $nodes -eq 1 ]] && profile_begin engine
   answer=$(bench_tool engine-run --provider "$provider" --connection "$connection") || code=$?
-  [[ $nodes -eq 1 ]] && profile_end
+  [[ $nodes -eq 1 ]] && profile_end "$(field Provisioned "$answer")" subscriber
   stop_app
   engine_rate=$(field ProvisionedPerSecond "$answer"); engine_seconds=$(field Seconds "$answer"); engine_met=""
   [[ $code -eq 0 && $(field Provisioned "$answer") == "$size" ]] \
@@ -410,7 +420,7 @@ scenario_list() {
     echo "| User Status ${view:-(first page)} | $p |" >>"$out/list-${provider,,}.md"
     page_worst=$(awk -v a="$page_worst" -v b="$p" 'BEGIN { print (b > a) ? b : a }')
   done
-  profile_end
+  profile_end $(( 12 * (requests + 3) )) request
   stop_app
   record list "REST list p95, worst of 4 views, $size rows" "$api_worst" ms "<=" 10 "$(ratio "$api_worst" "$echo_p95" "echo p95")"
   record list "User Status p95, worst of 8 views, $size rows" "$page_worst" ms "<=" 50 "$(ratio "$page_worst" "$echo_p95" "echo p95")"
@@ -426,7 +436,7 @@ scenario_export() {
   log "export: Partner Hub CSV of all $size rows"
   profile_begin export
   answer=$(curl -s -b "$jar" -o "$out/export.csv" -w '%{http_code} %{time_total}' "$base/partner/templates/$template/users/export") || true
-  profile_end
+  profile_end "$size" row
   local status=${answer% *} seconds=${answer#* } rows hwm_kb met=""
   rows=$(( $(wc -l <"$out/export.csv") - 1 ))
   hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$app_pid/status")
@@ -463,7 +473,7 @@ scenario_outbox() {
   local answer code=0 met=""
   profile_begin outbox
   answer=$(bench_tool outbox-run --provider "$provider" --connection "$connection") || code=$?
-  profile_end
+  profile_end "$(field Sent "$answer")" message
   stop_app
   kill "$sink_pid" 2>/dev/null || true; wait "$sink_pid" 2>/dev/null || true; sink_pid=""
   [[ $code -eq 0 ]] || met="no: $(field Sent "$answer") of $size sent"
@@ -478,10 +488,13 @@ portal_rate=${BENCH_PORTAL_RATE:-200}
 scenario_portal() {
   # At most 20 s of activations at the target rate: the simulator holds its users in memory.
   local count=$(( size < 20 * portal_rate ? size : 20 * portal_rate ))
+  # Warm-up: untimed activations at 20/s for up to 30 s, so the timed ones meet a JIT-warm app, as a portal that has
+  # been up a while is (the app compiles ~40,000 methods in its first minute of portal traffic).
+  local warmup=$(( size < 600 ? (size < 20 ? 1 : size / 20) : 600 ))
   fresh_db portal
   local sim_port; sim_port=$(free_port)
   (cd tools/BroadWorksSimulator && exec dotnet bin/Release/net10.0/BroadWorksSimulator.dll --urls "http://127.0.0.1:$sim_port" \
-    --Simulator:GenerateUsers="$(( count + 1 ))" --Simulator:GenerateGroups=10 --Simulator:OcipPort=0 --Simulator:OcipTlsPort=-1 \
+    --Simulator:GenerateUsers="$(( count + warmup + 2 ))" --Simulator:GenerateGroups=10 --Simulator:OcipPort=0 --Simulator:OcipTlsPort=-1 \
     --Logging:LogLevel:Default=Warning) >"$out/simulator-${provider,,}.log" 2>&1 &
   sim_pid=$!
   local _
@@ -490,12 +503,15 @@ scenario_portal() {
   rm -rf "$out/mail-portal"
   start_app portal
   measure_echo
-  log "portal: $count activations (sign-in, email, code) at $portal_rate/s"
   local answer code=0 met=""
+  log "portal: warm-up, $warmup activations at 20/s (untimed)"
+  bench_tool portal-run --url "$base" --slug "$(field Slug "$seed")" --mail "$out/mail-portal" --count "$warmup" \
+    --rate 20 --first "$(( count + 2 ))" >/dev/null 2>&1 || true
+  log "portal: $count activations (sign-in, email, code) at $portal_rate/s"
   profile_begin portal
   answer=$(bench_tool portal-run --url "$base" --slug "$(field Slug "$seed")" --mail "$out/mail-portal" --count "$count" \
     --rate "$portal_rate") || code=$?
-  profile_end
+  profile_end "$(field Completed "$answer")" activation
   stop_app
   kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; sim_pid=""
   [[ $code -eq 0 ]] || met="no: $(field Failed "$answer") of $count failed"
@@ -509,7 +525,7 @@ scenario_portal() {
 # Run and print
 # ---------------------------------------------------------------------------------------------
 for provider in "${providers[@]}"; do
-  results=(); echo_rps=""; echo_p95=""; mixed_seed=""; rm -f "$out/wrk-${provider,,}.log" "$out"/app-*-"${provider,,}".log
+  results=(); cpu_notes=(); echo_rps=""; echo_p95=""; mixed_seed=""; rm -f "$out/wrk-${provider,,}.log" "$out"/app-*-"${provider,,}".log
   started=$(date -u '+%Y-%m-%d %H:%M UTC'); load_before=$(cut -d' ' -f1-3 /proc/loadavg)
   log "$provider: ${scenarios[*]} at size $size"
   measure_insert_ceiling
@@ -527,6 +543,9 @@ for provider in "${providers[@]}"; do
     echo "| Scenario | Figure | Measured | Goal | Ratio to ceiling | Met |"
     echo "|---|---|---|---|---|---|"
     for row in "${results[@]}"; do echo "| ${row//|/ | } |"; done
+    echo
+    echo "CPU in each measured phase:"
+    for note in "${cpu_notes[@]}"; do echo "- $note."; done
     if [[ -s $out/list-${provider,,}.md && " ${scenarios[*]} " == *" list "* ]]; then
       echo
       echo "| list view | p95 ms |"

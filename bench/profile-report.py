@@ -58,7 +58,7 @@ def component(dso, symbol):
     for name, pattern in NATIVE:
         if re.search(pattern, dso):
             return name
-    return f"Other native ({dso})"
+    return "Other native libraries"
 
 
 def main():
@@ -73,6 +73,8 @@ def main():
     for line in report.splitlines():
         match = LINE.match(line)
         if not match:
+            if line.strip() and not line.startswith("#"):
+                print(f"unparsed: {line[:160]}", file=sys.stderr)
             continue
         share, dso, _, symbol = float(match[1]), match[2], match[3], match[4].strip()
         shares[component(dso, symbol)] += share
@@ -85,9 +87,12 @@ def main():
     print()
     print("| Component | Share of CPU |")
     print("|---|---|")
+    shown = 0.0
     for name, share in sorted(shares.items(), key=lambda kv: -kv[1]):
-        if share >= 0.5:
+        if share >= 0.3:
             print(f"| {name} | {share:.1f}% |")
+            shown += share
+    print(f"| (the rest, each under 0.3%, and samples perf could not place) | {100 - shown:.1f}% |")
     print()
     print(f"Hottest {top} named symbols:")
     # Unnamed addresses (stripped native libraries) say nothing a reader can act on; their component share says it.
