@@ -4,9 +4,9 @@
    python3 bench/profile-report.py PERF_DATA [TOP]
 
 Reads `perf report --no-children --sort dso,sym` (self time per symbol; JIT-compiled .NET methods are named through
-the perf map the app writes with DOTNET_PerfMapEnabled=1) and prints the share of samples by component (EF Core,
-ASP.NET Core, SQLite, JIT, runtime, kernel, ...) and the TOP hottest symbols. libcoreclr.so ships stripped, so the
-garbage collector is not told apart from the rest of the runtime there.
+the perf map the app writes with DOTNET_PerfMapEnabled=1; ReadyToRun code by the assembly it was precompiled into) and
+prints the share of samples by component (EF Core, ASP.NET Core, SQLite, JIT, runtime, kernel, ...) and the TOP hottest
+named symbols. libcoreclr.so ships stripped, so the garbage collector is not told apart from the rest of the runtime.
 """
 import re
 import subprocess
@@ -39,7 +39,7 @@ NATIVE = [
 ]
 
 # "  1.23%  [JIT] tid 4242  [.] instance bool [System.Linq] System.Linq.Enumerable::Any(...)[OptimizedTier1]"
-LINE = re.compile(r"^\s*([\d.]+)%\s+(\[JIT\] tid \d+|\S+)\s+\[(.)\]\s+(.*)$")
+LINE = re.compile(r"^\s*[\d.]+%\s+(\d+)\s+(\[JIT\] tid \d+|\S+)\s+\[(.)\]\s+(.*)$")
 # A JIT-compiled method's type and name, after its return type and "[Assembly] ".
 MANAGED_NAME = re.compile(r"\[[^\]]+\] ([^\s(]+?)::([^\s(]+)\(")
 
@@ -55,6 +55,12 @@ def component(dso, symbol):
             if re.search(pattern, short(symbol)):
                 return name
         return "Other managed code" if not symbol.startswith("0x") else "Managed code without a name (no perf map)"
+    if dso.endswith(".dll"):
+        # ReadyToRun code: precompiled into the assembly's file, so perf names the assembly but not the method.
+        for name, pattern in MANAGED:
+            if re.search(pattern, dso[:-4]):
+                return name
+        return "Other managed code"
     for name, pattern in NATIVE:
         if re.search(pattern, dso):
             return name
@@ -65,7 +71,7 @@ def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     top = int(sys.argv[2]) if len(sys.argv) > 2 else 25
-    report = subprocess.run(["perf", "report", "-i", sys.argv[1], "--no-children", "--sort", "dso,sym", "--stdio",
+    report = subprocess.run(["perf", "report", "-i", sys.argv[1], "--no-children", "--sort", "dso,sym", "--stdio", "-n",
                              "-g", "none"], capture_output=True, text=True, check=True).stdout
     samples = re.search(r"# Samples: (\S+)", report)
     shares = defaultdict(float)
@@ -76,9 +82,14 @@ def main():
             if line.strip() and not line.startswith("#"):
                 print(f"unparsed: {line[:160]}", file=sys.stderr)
             continue
-        share, dso, _, symbol = float(match[1]), match[2], match[3], match[4].strip()
+        # Shares from sample counts: the printed percentages are rounded per line, and thousands of one-sample
+        # lines would add up to well over 100%.
+        share, dso, _, symbol = int(match[1]), match[2], match[3], match[4].strip()
         shares[component(dso, symbol)] += share
         symbols.append((share, dso, symbol))
+    total = sum(share for share, _, _ in symbols) or 1
+    symbols = [(share * 100.0 / total, dso, symbol) for share, dso, symbol in symbols]
+    shares = {name: count * 100.0 / total for name, count in shares.items()}
     merged = defaultdict(float)
     for share, dso, symbol in symbols:
         merged[(short(symbol), "[JIT]" if dso.startswith("[JIT]") else dso)] += share
@@ -92,7 +103,7 @@ def main():
         if share >= 0.3:
             print(f"| {name} | {share:.1f}% |")
             shown += share
-    print(f"| (the rest, each under 0.3%, and samples perf could not place) | {100 - shown:.1f}% |")
+    print(f"| (the rest, each under 0.3%) | {max(0.0, 100 - shown):.1f}% |")
     print()
     print(f"Hottest {top} named symbols:")
     # Unnamed addresses (stripped native libraries) say nothing a reader can act on; their component share says it.
