@@ -61,6 +61,8 @@ want_postgres_server() {
 want_wrk
 [[ " ${scenarios[*]} " == *" outbox "* ]] && want_smtp_sink
 [[ $profile -eq 1 ]] && { command -v perf >/dev/null || wanted_packages+=(linux-perf); }
+# engine also provisions into the SCIM test server (Node.js).
+[[ " ${scenarios[*]} " == *" engine "* ]] && { command -v npm >/dev/null || wanted_packages+=(nodejs npm); }
 [[ " ${providers[*]} " == *" Postgres "* ]] && want_postgres_server
 if [[ ${#wanted_packages[@]} -gt 0 ]]; then
   log "Installing missing Debian packages: ${wanted_packages[*]}"
@@ -74,11 +76,11 @@ fi
 # ---------------------------------------------------------------------------------------------
 # shellcheck source=scripts/throwaway-postgres.sh
 source scripts/throwaway-postgres.sh
-app_pid=""; sink_pid=""; sim_pid=""; perf_pid=""; more_app_pids=()
+app_pid=""; sink_pid=""; sim_pid=""; scim_pid=""; perf_pid=""; more_app_pids=()
 cleanup() {
   local pid
-  for pid in $perf_pid $app_pid "${more_app_pids[@]}" $sink_pid $sim_pid; do kill "$pid" 2>/dev/null || true; done
-  for pid in $perf_pid $app_pid "${more_app_pids[@]}" $sink_pid $sim_pid; do wait "$pid" 2>/dev/null || true; done
+  for pid in $perf_pid $app_pid "${more_app_pids[@]}" $sink_pid $sim_pid $scim_pid; do kill "$pid" 2>/dev/null || true; done
+  for pid in $perf_pid $app_pid "${more_app_pids[@]}" $sink_pid $sim_pid $scim_pid; do wait "$pid" 2>/dev/null || true; done
   stop_postgres
 }
 trap cleanup EXIT
@@ -351,19 +353,20 @@ scenario_batch() {
 # One engine run: N trusted subscribers, NODES app processes on one database (2 workers each); sets engine_rate and
 # engine_met ("" or why the run did not complete).
 engine_run() {
-  local nodes=$1 node
+  local nodes=$1 count=${2:-$size} node
+  shift $(( $# < 2 ? $# : 2 ))
   fresh_db engine
-  seed_db --count "$size" --mix engine --trusted true
+  seed_db --count "$count" --mix engine --trusted true "$@"
   for node in $(seq "$nodes"); do start_app engine --Engine:Workers=2 --Engine:PollInterval=00:00:00.100; done
-  log "engine: $size trusted subscribers from provisioning to provisioned (built-in directory), $nodes node(s)"
+  log "engine: $count trusted subscribers from provisioning to provisioned (${target_name:-built-in directory}), $nodes node(s)"
   local answer code=0
-  [[ $nodes -eq 1 ]] && profile_begin engine
+  [[ $nodes -eq 1 ]] && profile_begin "${engine_profile:-engine}"
   answer=$(bench_tool engine-run --provider "$provider" --connection "$connection") || code=$?
   [[ $nodes -eq 1 ]] && profile_end "$(field Provisioned "$answer")" subscriber
   stop_app
   engine_rate=$(field ProvisionedPerSecond "$answer"); engine_seconds=$(field Seconds "$answer"); engine_met=""
-  [[ $code -eq 0 && $(field Provisioned "$answer") == "$size" ]] \
-    || engine_met="no: $(field Provisioned "$answer") of $size provisioned, $(field Left "$answer") left"
+  [[ $code -eq 0 && $(field Provisioned "$answer") == "$count" ]] \
+    || engine_met="no: $(field Provisioned "$answer") of $count provisioned, $(field Left "$answer") left"
 }
 
 scenario_engine() {
@@ -378,6 +381,27 @@ scenario_engine() {
     local gain; gain=$(awk -v a="$engine_rate" -v b="$one" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b }')
     record engine "two nodes ÷ one node ($(fmt "$engine_rate")/s vs $(fmt "$one")/s)" "$gain" "×" ">=" 1.6 "-" "$engine_met"
   fi
+  engine_scim
+}
+
+# The engine into the SCIM test server (tools/ScimServer, scimmy) answering after 5 ms: at most 2,000 subscribers,
+# since the test server evaluates every filter over all the users it holds.
+engine_scim() {
+  tools/ScimServer/install.sh >&2
+  local port; port=$(free_port)
+  node tools/ScimServer/server.js --port "$port" --token bench-scim-token >"$out/scim-${provider,,}.log" 2>&1 &
+  scim_pid=$!
+  local _
+  for _ in $(seq 60); do curl -sf "http://127.0.0.1:$port/_control/faults" >/dev/null 2>&1 && break; sleep 0.5; done
+  curl -sf -X PUT -H 'Content-Type: application/json' -d '{"latencyMs":5}' "http://127.0.0.1:$port/_control/faults" >/dev/null \
+    || die "the SCIM test server did not start (log: artifacts/bench/scim-${provider,,}.log)"
+  local count=$(( size < 2000 ? size : 2000 ))
+  engine_profile=engine-scim target_name="SCIM test server, 5 ms latency" engine_run 1 "$count" \
+    --scim "http://127.0.0.1:$port/scim/v2" --scim-token bench-scim-token
+  kill "$scim_pid" 2>/dev/null || true; wait "$scim_pid" 2>/dev/null || true; scim_pid=""
+  local goal=5000; [[ $provider == Postgres ]] && goal=10000
+  record engine "provisioned/s into the SCIM test server at 5 ms latency ($count in $(fmt "$engine_seconds") s)" \
+    "$engine_rate" "/s" ">=" "$goal" "-" "$engine_met"
 }
 
 # list, export and storage read the same data: N subscribers over every status, seeded once per provider.

@@ -65,6 +65,12 @@ public static class BenchSeed
         var admin = new PartnerAdmin { PartnerId = partner.Id, Email = $"bench-{Guid.NewGuid():N}@bench.example", PasswordHash = "", Created = now };
         admin.PasswordHash = new PasswordHasher<PartnerAdmin>().HashPassword(admin, AdminPassword);
         var (token, secret) = ApiToken.Create(partner.Id, "bench", ApiToken.KnownScopes, now);
+        if (BenchTargets.Scim(options, partner.Id, now) is { } target)
+        {
+            db.Add(target);
+            template.TargetId = target.Id;
+        }
+
         db.AddRange(partner, cluster, template, admin, token);
         await db.SaveChangesAsync();
 
