@@ -189,7 +189,8 @@ public sealed class PartnerHubJourneyTests
             // The page follows the row by itself, keeping what the admin has on screen: a checked row, the scroll
             // position, and an open menu (the counts change under it; the rows wait until it closes).
             await Row(page, "pend").GetByRole(AriaRole.Checkbox).CheckAsync();
-            await page.Mouse.WheelAsync(0, 150);
+            // Scrolled at once: a mouse wheel's scroll lands asynchronously and, on a loaded machine, after the read below.
+            await page.EvaluateAsync("window.scrollBy({ top: 150, behavior: 'instant' })");
             await Expect(page.Locator("#count-progress strong")).ToHaveTextAsync("1");
             var scrolled = await page.EvaluateAsync<double>("window.scrollY");
             scrolled.Should().BePositive();
