@@ -144,7 +144,7 @@ start_app() {
   base="http://127.0.0.1:$port"
   (cd src/Flowthrough && exec env "${profile_env[@]}" dotnet "$app_dll" --urls "$base" --Database:Provider="$provider" \
     --Database:ConnectionString="$connection" --Seed:Demo=false --Logging:LogLevel:Default=Warning \
-    --Bench:EchoEndpoint=true --Engine:Workers=0 --Email:PickupDirectory="$out/mail-$name" "$@") \
+    --Bench:EchoEndpoint=true --Outbound:AllowedNetworks="127.0.0.0/8;::1/128" --Engine:Workers=0 --Email:PickupDirectory="$out/mail-$name" "$@") \
     >>"$out/app-$name-${provider,,}.log" 2>&1 &
   # A second call while one runs starts another node on the same database (engine's two-node run).
   local pid=$!

@@ -102,9 +102,12 @@ fi
 # The embedded data (SQLite file, picked-up mail) lives in data/ at the repository root, wherever dotnet runs.
 # The development mailbox (/dev/mailbox) is off by default, since it shows every verification code to anyone;
 # this local demo switches it on (Dev:Mailbox, env form Dev__Mailbox).
+# The simulator and the SCIM test server listen on loopback, which Flowthrough refuses to call unless
+# Outbound:AllowedNetworks allows it (README, Security).
 dotnet run --no-build --project src/Flowthrough -c Release --no-launch-profile -- --urls "$app_url" \
   --Database:ConnectionString="Data Source=$PWD/data/flowthrough.db" --Email:PickupDirectory="$PWD/data/mail" \
-  --Seed:ClusterXsiActionsUrl="$sim_url/com.broadsoft.xsi-actions" --Seed:ClusterOcipPort="$ocip_port" --Dev:Mailbox=true "${scim_args[@]}" &
+  --Seed:ClusterXsiActionsUrl="$sim_url/com.broadsoft.xsi-actions" --Seed:ClusterOcipPort="$ocip_port" --Dev:Mailbox=true \
+  --Outbound:AllowedNetworks="127.0.0.0/8;::1/128" "${scim_args[@]}" &
 pids+=($!)
 
 # Ctrl-C stops them all; if one stops on its own, the others are stopped too.

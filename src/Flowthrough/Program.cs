@@ -14,12 +14,13 @@ using Flowthrough.Provisioning.Targets.Reconciliation;
 using Flowthrough.Security;
 using Flowthrough.Seeding;
 using Flowthrough.Subscribers;
-using Prometheus;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<AppOptions>().Bind(builder.Configuration)
     .PostConfigure<IConfiguration>(AppOptions.Configure).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddEdgeSecurity(builder.Configuration);
+builder.Services.AddOutboundGuard();
 builder.Services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.Section);
 builder.Services.AddFlowthroughData(builder.Configuration);
 builder.Services.AddHostedService<DemoSeed>();
@@ -33,8 +34,9 @@ builder.Services.AddLoginThrottle();
 builder.Services.AddBroadWorks();
 builder.Services.AddBroadWorksSync();
 builder.Services.AddPortal();
+builder.Services.AddKeyRingEncryption(builder.Configuration);
 builder.Services.AddPartnerHub();
-builder.Services.AddOperations();
+builder.Services.AddOperations(builder.Configuration);
 builder.Services.AddDevTools();
 
 var app = builder.Build();
@@ -43,10 +45,10 @@ if (Commands.IsCommand(args))
     return await Commands.RunAsync(app, args);
 }
 
+app.UseEdgeSecurity();
 app.UseRequestLocalization();
 app.UseFlowthroughApi();
 app.MapStaticAssets();
-app.UseHttpMetrics();
 app.MapSubscribersApi();
 app.MapBridge();
 app.MapPortal();

@@ -67,6 +67,8 @@ public sealed class FlowthroughApplication : WebApplicationFactory<Program>
         var settings = new Dictionary<string, string?>(database.AppSettings())
         {
             ["Seed:Demo"] = "false",
+            // The simulator and SCIM test server run on loopback, which the outbound guard refuses by default.
+            ["Outbound:AllowedNetworks"] = "127.0.0.0/8;::1/128",
             ["Engine:Workers"] = "0",
             ["Email:Mode"] = "Pickup",
             ["Email:PickupDirectory"] = Path.Combine(Path.GetTempPath(), $"flowthrough-mail-{Guid.NewGuid():N}"),

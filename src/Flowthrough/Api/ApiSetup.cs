@@ -3,6 +3,7 @@ using Flowthrough.Subscribers;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
+using NetEscapades.AspNetCore.SecurityHeaders;
 
 namespace Flowthrough.Api;
 
@@ -79,7 +80,8 @@ public static class ApiSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", o => o.WithTitle("Flowthrough API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapScalarApiReference("/docs", o => o.WithTitle("Flowthrough API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
+            .WithSecurityHeadersPolicy(Security.EdgeSecurity.ApiDocsPolicy);
         return app;
     }
 

@@ -157,7 +157,8 @@ public static class BridgeApi
                 $"No onboarding template has the provisioning ID '{provisioningId}'.", "provisioningId"));
         }
 
-        var source = $"bridge:{context.Connection.RemoteIpAddress}";
+        // Per template and source address: a bad caller on one template never locks out another template's BroadWorks.
+        var source = $"bridge:{template.Id}:{context.Connection.RemoteIpAddress}";
         if (await throttle.LockedForCachedAsync(source, context.RequestAborted) is { } wait)
         {
             context.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
+using Flowthrough.Security;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -172,6 +173,7 @@ public static class BroadWorksServiceCollectionExtensions
         services.AddOptions<XsiOptions>().BindConfiguration(XsiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Clusters.ClusterSecrets>();
         services.AddHttpClient<XsiActionsClient>(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .DialThroughOutboundGuard()
             .AddResilienceHandler("xsi-actions", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<XsiOptions>>().Value;

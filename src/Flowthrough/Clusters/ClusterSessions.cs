@@ -8,7 +8,8 @@ namespace Flowthrough.Clusters;
 /// sessions). A sync rents several at once to walk groups in parallel; a portal sign-in rents one. Changed settings
 /// (host, user, password, …) retire the old sessions.
 /// </summary>
-public sealed class ClusterSessions(ClusterSecrets secrets, ILoggerFactory loggers, TimeProvider time) : IAsyncDisposable
+public sealed class ClusterSessions(ClusterSecrets secrets, ILoggerFactory loggers, TimeProvider time, Security.OutboundGuard guard)
+    : IAsyncDisposable
 {
     /// <summary>Idle sessions kept per cluster; more may be rented at once and are closed on return.</summary>
     public const int MaxIdlePerCluster = 8;
@@ -25,7 +26,7 @@ public sealed class ClusterSessions(ClusterSecrets secrets, ILoggerFactory logge
         }
 
         return new OcipEndpoint(cluster.OcipHost!, cluster.OcipPort ?? DefaultPort(cluster.OcipTransport), cluster.OcipTransport,
-            cluster.OcipUserId!, password, cluster.OcipCertificateSha256, requestTimeout);
+            cluster.OcipUserId!, password, cluster.OcipCertificateSha256, requestTimeout) { Guard = guard };
     }
 
     public static int DefaultPort(OcipTransport transport) => transport switch

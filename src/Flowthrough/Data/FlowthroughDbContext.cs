@@ -213,6 +213,7 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
             e.Property(s => s.Language).HasMaxLength(8);
             e.Property(s => s.Timezone).HasMaxLength(64);
             e.Property(s => s.ErrorDescription).HasMaxLength(1000);
+            e.Property(s => s.TraceParent).HasMaxLength(55);
             e.Property(s => s.ErrorReference).HasMaxLength(64);
             e.Property(s => s.BlockedReason).HasMaxLength(64);
             e.Property(s => s.Version).IsConcurrencyToken();
@@ -275,6 +276,7 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
             e.Property(m => m.Subject).HasMaxLength(500);
             e.Property(m => m.LastError).HasMaxLength(2000);
             e.Property(m => m.DedupeKey).HasMaxLength(200);
+            e.Property(m => m.TraceParent).HasMaxLength(55);
             e.HasIndex(m => m.DedupeKey).IsUnique();
             e.HasIndex(m => m.SubscriberId);
             e.HasIndex(m => m.NextAttemptAt).HasDatabaseName("IX_Outbox_Due").HasFilter(DueOutboxFilter);

@@ -12,6 +12,7 @@ namespace Flowthrough.Dev;
 /// the demo needs no mail server. It exists only when <see cref="DevOptions.Mailbox"/> is switched on (see
 /// <see cref="DevSetup"/>), which start-up validation allows in Pickup mode only.
 /// </summary>
+[NetEscapades.AspNetCore.SecurityHeaders.SecurityHeadersPolicy(Security.EdgeSecurity.DevMailboxPolicy)]
 public sealed partial class MailboxModel(IOptions<EmailOptions> options) : PageModel
 {
     public sealed record Entry(string File, DateTimeOffset Date, string To, string Subject);

@@ -43,6 +43,9 @@ public sealed class OutboxMessage
     public DateTime? LeaseUntil { get; set; }
     public DateTime? SentAt { get; set; }
     public required string DedupeKey { get; set; }
+
+    /// <summary>The trace context that queued the message; the relay's send continues it.</summary>
+    public string? TraceParent { get; set; }
 }
 
 public enum VerificationPurpose

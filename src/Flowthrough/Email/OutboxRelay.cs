@@ -126,6 +126,8 @@ public sealed partial class OutboxRelay(
             var from = MailboxAddress.Parse(settings.From);
             foreach (var message in deliverable)
             {
+                using var activity = Operations.Telemetry.StartContinuing("flowthrough.email.send", message.TraceParent);
+                activity.SetTag("flowthrough.email.kind", message.Kind.ToString());
                 try
                 {
                     await session.SendAsync(ToMime(message, from), cancellationToken);
@@ -188,7 +190,7 @@ public sealed partial class OutboxRelay(
             .SetProperty(m => m.SentAt, sentAt)
             .SetProperty(m => m.NextAttemptAt, (DateTime?)null)
             .SetProperty(m => m.LeaseUntil, (DateTime?)null), CancellationToken.None);
-        OutboxMetrics.Sent.Inc();
+        OutboxMetrics.Sent.Add(1);
         if (updated == 0)
         {
             LogLeaseLost(message.Id);
@@ -197,7 +199,7 @@ public sealed partial class OutboxRelay(
 
     private async Task FailAsync(FlowthroughDbContext db, OutboxMessage message, Exception error, EmailOptions settings)
     {
-        OutboxMetrics.Failures.Inc();
+        OutboxMetrics.Failures.Add(1);
         var text = $"{error.GetType().Name}: {error.Message}";
         if (message.Attempts >= settings.MaxAttempts)
         {
@@ -236,7 +238,7 @@ public sealed partial class OutboxRelay(
             return;
         }
 
-        OutboxMetrics.Abandoned.Inc();
+        OutboxMetrics.Abandoned.Add(1);
         LogAbandoned(message.Id, message.Kind, message.Attempts, lastError);
     }
 

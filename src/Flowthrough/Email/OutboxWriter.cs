@@ -34,7 +34,9 @@ public static class OutboxWriter
         }
 
         var email = EmailTemplates.Render(kind, subscriber, template, content);
-        db.AddQueued(subscriber.Id, subscriber.PartnerId, address.Address, kind, email, dedupeKey, now);
+        // A subscriber's mail continues the subscriber's trace, whichever request or worker queued it.
+        db.AddQueued(subscriber.Id, subscriber.PartnerId, address.Address, kind, email, dedupeKey, now,
+            subscriber.TraceParent ?? Operations.Telemetry.CurrentTraceParent);
         return true;
     }
 
@@ -47,11 +49,11 @@ public static class OutboxWriter
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(email);
-        db.AddQueued(null, partnerId, to, EmailKind.AdminInvitation, email, dedupeKey, now);
+        db.AddQueued(null, partnerId, to, EmailKind.AdminInvitation, email, dedupeKey, now, Operations.Telemetry.CurrentTraceParent);
     }
 
     private static void AddQueued(this FlowthroughDbContext db, Guid? subscriberId, Guid partnerId, string to, EmailKind kind,
-        RenderedEmail email, string dedupeKey, DateTime now) =>
+        RenderedEmail email, string dedupeKey, DateTime now, string? traceParent) =>
         db.Outbox.Add(new OutboxMessage
         {
             SubscriberId = subscriberId,
@@ -66,5 +68,6 @@ public static class OutboxWriter
             Created = now,
             NextAttemptAt = now,
             DedupeKey = dedupeKey,
+            TraceParent = traceParent,
         });
 }

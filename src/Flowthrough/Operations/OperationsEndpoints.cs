@@ -1,62 +1,72 @@
-using Flowthrough.Data;
-using Flowthrough.Email;
-using Flowthrough.Subscribers;
-using Microsoft.EntityFrameworkCore;
-using Prometheus;
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Flowthrough.Operations;
 
-/// <summary>/healthz for load balancers and /metrics for Prometheus.</summary>
+/// <summary>
+/// For load balancers and monitoring: <c>/healthz/live</c> (the process answers), <c>/healthz/ready</c> (and its old
+/// name <c>/healthz</c>: the database answers; breakers and the relay backlog reported), and <c>/metrics</c>
+/// (Prometheus, OpenTelemetry). Status words are public; details and metrics only for <see cref="OperationsAccess"/>.
+/// </summary>
 public static class OperationsEndpoints
 {
-    private static readonly Gauge SubscribersByStatus = Metrics.CreateGauge(
-        "flowthrough_subscribers", "Subscribers by status.", "status");
-
-    private static readonly Gauge OutboxDepth = Metrics.CreateGauge(
-        "flowthrough_outbox_depth", "Outbox messages by status (queued and sending are the depth).", "status");
-
-    public static IServiceCollection AddOperations(this IServiceCollection services)
+    public static IServiceCollection AddOperations(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddHealthChecks().AddReadinessChecks();
+        services.AddSingleton<OperationsAccess>();
+        services.AddSingleton<OperationalGauges>();
+        services.AddFlowthroughTelemetry(configuration);
         return services;
     }
 
-    public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder routes)
+    public static WebApplication MapOperations(this WebApplication app)
     {
-        routes.MapHealthChecks("/healthz");
-        var services = routes.ServiceProvider;
-        Metrics.DefaultRegistry.AddBeforeCollectCallback(async cancellationToken =>
+        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false });
+        foreach (var path in new[] { "/healthz/ready", "/healthz" })
         {
-            await using var scope = services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<FlowthroughDbContext>();
-            var statuses = await db.TemplateStatusCounts.GroupBy(c => c.Status)
-                .Select(g => new { g.Key, Count = g.Sum(c => c.Count) }).ToListAsync(cancellationToken);
-            foreach (var status in Enum.GetValues<SubscriberStatus>())
+            app.MapHealthChecks(path, new HealthCheckOptions
             {
-                SubscribersByStatus.WithLabels(status.ToWire())
-                    .Set(statuses.FirstOrDefault(s => s.Key == status)?.Count ?? 0);
+                Predicate = check => check.Tags.Contains(ReadinessChecks.Tag),
+                ResponseWriter = WriteAsync,
+            });
+        }
+
+        // The gauges are refreshed before the exporter reads them; strangers get 404, as if there were no metrics.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/metrics"), branch => branch.Use(async (context, next) =>
+        {
+            if (!context.RequestServices.GetRequiredService<OperationsAccess>().Allows(context))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
             }
 
-            var outbox = await db.Outbox.Where(m => m.Status != OutboxStatus.Sent).GroupBy(m => m.Status)
-                .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-            foreach (var status in Enum.GetValues<OutboxStatus>().Where(s => s != OutboxStatus.Sent))
-            {
-                OutboxDepth.WithLabels(status.ToString().ToLowerInvariant())
-                    .Set(outbox.FirstOrDefault(s => s.Key == status)?.Count ?? 0);
-            }
-        });
-        routes.MapMetrics("/metrics");
-        return routes;
+            await context.RequestServices.GetRequiredService<OperationalGauges>().RefreshIfStaleAsync(context.RequestAborted);
+            await next(context);
+        }));
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
     }
 
-    private sealed class DatabaseHealthCheck(FlowthroughDbContext db)
-        : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+    /// <summary>The status word for anyone (what a load balancer needs); each check's details for allowed callers.</summary>
+    private static Task WriteAsync(HttpContext context, HealthReport report)
     {
-        public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
-            Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context,
-            CancellationToken cancellationToken = default) =>
-            await db.Database.CanConnectAsync(cancellationToken)
-                ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy()
-                : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy("The database is unreachable.");
+        if (!context.RequestServices.GetRequiredService<OperationsAccess>().Allows(context))
+        {
+            context.Response.ContentType = "text/plain";
+            return context.Response.WriteAsync(report.Status.ToString());
+        }
+
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                description = e.Value.Description,
+                data = e.Value.Data,
+            }),
+        }));
     }
 }

@@ -1,22 +1,23 @@
-using Prometheus;
+using System.Diagnostics.Metrics;
+using Flowthrough.Operations;
 
 namespace Flowthrough.Provisioning;
 
+/// <summary>The engine's instruments; Prometheus names them flowthrough_engine_*_total and _seconds.</summary>
 public static class EngineMetrics
 {
-    public static readonly Counter Attempts = Metrics.CreateCounter(
-        "flowthrough_engine_attempts_total", "Provisioning attempts started by the engine.");
+    public static readonly Counter<long> Attempts = Telemetry.Meter.CreateCounter<long>(
+        "flowthrough.engine.attempts", description: "Provisioning attempts started by the engine.");
 
-    public static readonly Counter Provisioned = Metrics.CreateCounter(
-        "flowthrough_engine_provisioned_total", "Subscribers the engine brought to provisioned.");
+    public static readonly Counter<long> Provisioned = Telemetry.Meter.CreateCounter<long>(
+        "flowthrough.engine.provisioned", description: "Subscribers the engine brought to provisioned.");
 
-    public static readonly Counter Retries = Metrics.CreateCounter(
-        "flowthrough_engine_retries_total", "Transient failures scheduled for another attempt.");
+    public static readonly Counter<long> Retries = Telemetry.Meter.CreateCounter<long>(
+        "flowthrough.engine.retries", description: "Transient failures scheduled for another attempt.");
 
-    public static readonly Counter Failed = Metrics.CreateCounter(
-        "flowthrough_engine_failed_total", "Subscribers the engine moved to error.");
+    public static readonly Counter<long> Failed = Telemetry.Meter.CreateCounter<long>(
+        "flowthrough.engine.failed", description: "Subscribers the engine moved to error.");
 
-    public static readonly Histogram BatchDuration = Metrics.CreateHistogram(
-        "flowthrough_engine_batch_duration_seconds", "Time to process one claimed batch.",
-        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 16) });
+    public static readonly Histogram<double> BatchDuration = Telemetry.Meter.CreateHistogram<double>(
+        "flowthrough.engine.batch.duration", unit: "s", description: "Time to process one claimed batch.");
 }

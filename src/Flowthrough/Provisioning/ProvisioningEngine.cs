@@ -58,7 +58,7 @@ public sealed partial class ProvisioningEngine(
             }
         }
 
-        EngineMetrics.BatchDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        EngineMetrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         return plans.Count;
     }
 
@@ -148,7 +148,7 @@ public sealed partial class ProvisioningEngine(
                     break;
                 case AttemptOutcome.Provisioned p:
                     subscriber.BeginAttempt();
-                    EngineMetrics.Attempts.Inc();
+                    EngineMetrics.Attempts.Add(1);
                     subscriber.CompleteProvisioning(p.TargetUserId, p.PersonId, plan.Organization!.Id, now, outcome.Target);
                     if (p.FirstUser && organizations.FirstOrDefault(o => o.Id == plan.Organization.Id) is { FirstUserProvisioned: false } organization)
                     {
@@ -159,16 +159,16 @@ public sealed partial class ProvisioningEngine(
                     break;
                 case AttemptOutcome.NeedsConsent:
                     subscriber.BeginAttempt();
-                    EngineMetrics.Attempts.Inc();
+                    EngineMetrics.Attempts.Add(1);
                     subscriber.RequireUserMigration(now, outcome.Target);
                     await consentMail.QueueAsync(db, subscriber, plan.Template!, now, cancellationToken);
                     mailQueued = true;
                     break;
                 case AttemptOutcome.Failed f:
                     subscriber.BeginAttempt();
-                    EngineMetrics.Attempts.Inc();
+                    EngineMetrics.Attempts.Add(1);
                     subscriber.Fail(f.Error.Code, f.Description ?? f.Error.English, now, target: outcome.Target);
-                    EngineMetrics.Failed.Inc();
+                    EngineMetrics.Failed.Add(1);
                     break;
                 case AttemptOutcome.Threw t:
                     RecordThrown(subscriber, t, now);
@@ -197,7 +197,7 @@ public sealed partial class ProvisioningEngine(
         {
             if (outcome is AttemptOutcome.Provisioned)
             {
-                EngineMetrics.Provisioned.Inc();
+                EngineMetrics.Provisioned.Add(1);
             }
         }
 
@@ -227,7 +227,7 @@ public sealed partial class ProvisioningEngine(
         }
 
         subscriber.BeginAttempt();
-        EngineMetrics.Attempts.Inc();
+        EngineMetrics.Attempts.Add(1);
         var failure = ProvisioningFailure.Classify(exception);
         var reference = failure == ErrorCatalog.InternalError
             ? Activity.Current?.TraceId.ToHexString() ?? ActivityTraceId.CreateRandom().ToHexString()
@@ -240,7 +240,7 @@ public sealed partial class ProvisioningEngine(
         if (subscriber.Attempts >= settings.MaxAttempts)
         {
             subscriber.Fail(failure.Code, $"{description} Gave up after {subscriber.Attempts} attempts.", now, reference, thrown.Target);
-            EngineMetrics.Failed.Inc();
+            EngineMetrics.Failed.Add(1);
             return;
         }
 
@@ -256,7 +256,7 @@ public sealed partial class ProvisioningEngine(
         }
 
         subscriber.ScheduleRetry(failure.Code, description, now + jittered, now, reference, thrown.Target);
-        EngineMetrics.Retries.Inc();
+        EngineMetrics.Retries.Add(1);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording a provisioning batch of {Count} failed; recording its rows one by one")]

@@ -1,4 +1,5 @@
 using Flowthrough.Data;
+using Flowthrough.Security;
 
 namespace Flowthrough.Provisioning;
 
@@ -26,7 +27,7 @@ public static class ProvisioningServiceCollectionExtensions
         {
             client.Timeout = Timeout.InfiniteTimeSpan; // Each target's own timeout applies per request.
             client.DefaultRequestHeaders.UserAgent.ParseAdd("Flowthrough/1.0 (+SCIM 2.0 provisioning)");
-        });
+        }).DialThroughOutboundGuard();
         services.AddScoped<ConsentMail>();
         services.AddHostedService<ProvisioningWorkers>();
         return services;

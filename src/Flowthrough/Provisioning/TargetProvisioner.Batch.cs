@@ -36,7 +36,8 @@ public sealed partial class TargetProvisioner
             return later;
         }
 
-        using var activity = Activity.Current is null ? new Activity("flowthrough.provisioning.batch").Start() : null;
+        using var activity = Operations.Telemetry.StartBatch("flowthrough.provisioning.batch",
+            [.. mine.Select(i => plans[i].Subscriber.TraceParent)]);
         var trace = TargetCallTrace.Begin();
         try
         {

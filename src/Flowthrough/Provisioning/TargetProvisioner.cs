@@ -60,7 +60,8 @@ public sealed partial class TargetProvisioner(IServiceScopeFactory scopes)
 
         // The engine runs outside any request: each attempt gets its own trace, sent to the target as traceparent and
         // kept on the timeline, so the target's logs and ours can be matched.
-        using var activity = Activity.Current is null ? new Activity("flowthrough.provisioning.attempt").Start() : null;
+        using var activity = Operations.Telemetry.StartContinuing("flowthrough.provisioning.attempt", plan.Subscriber.TraceParent);
+        activity.SetTag("flowthrough.target", plan.Target.Name);
         var trace = TargetCallTrace.Begin();
         try
         {

@@ -74,47 +74,24 @@ public sealed class LoginThrottle(FlowthroughDbContext db, IOptions<LoginThrottl
         return lockedUntil > now ? lockedUntil - now : null;
     }
 
-    /// <summary>Counts a failure and locks the key when it reaches the limit; true when it is now locked.</summary>
+    /// <summary>
+    /// Counts a failure and locks the key when it reaches the limit; true when this failure locked it. One statement
+    /// (<see cref="LoginFailureSql.RecordFailure"/>), so parallel guesses on any node are each counted.
+    /// </summary>
     public async Task<bool> RecordFailureAsync(string key, CancellationToken cancellationToken, int? maxFailures = null)
     {
         var settings = options.Value;
         var now = time.GetUtcNow().UtcDateTime;
-        var failure = await db.Set<LoginFailure>().FirstOrDefaultAsync(f => f.Key == key, cancellationToken);
-        if (failure is null)
-        {
-            failure = new LoginFailure { Key = key, WindowStart = now };
-            db.Add(failure);
-        }
-        else if (now - failure.WindowStart > settings.Window)
-        {
-            failure.WindowStart = now;
-            failure.Failures = 0;
-        }
-
-        failure.Failures++;
-        var locked = failure.Failures >= (maxFailures ?? settings.MaxFailures);
-        if (locked)
-        {
-            failure.LockedUntil = now + settings.Lockout;
-            failure.Failures = 0;
-            failure.WindowStart = now;
-        }
-
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // Another request counted the first failure of this key at the same moment; its count stands.
-            db.ChangeTracker.Clear();
+            var stored = await db.Database.SqlQueryRaw<int>(LoginFailureSql.RecordFailure, key, now, now - settings.Window,
+                maxFailures ?? settings.MaxFailures, now + settings.Lockout).ToListAsync(cancellationToken);
+            return stored is [0];
         }
         finally
         {
             cache.Remove(CacheKey(key));
         }
-
-        return locked;
     }
 
     /// <summary>Every failed attempt waits before it is answered, whatever the reason, which slows guessing.</summary>

@@ -26,6 +26,8 @@ public sealed partial class IntakeWriter(IServiceScopeFactory scopes, ILogger<In
     public async Task<SubscriberOutcome> UpsertFromBroadWorksAsync(BroadWorksUser user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
+        // The group is written outside this request: the subscriber keeps this request's trace.
+        user = user with { Details = user.Details with { TraceParent = Operations.Telemetry.CurrentTraceParent } };
         var pending = new Pending(user, new TaskCompletionSource<SubscriberOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!queue.Writer.TryWrite(pending))
         {

@@ -58,6 +58,12 @@ public sealed class Subscriber
 
     public string? BlockedReason { get; private set; }
 
+    /// <summary>
+    /// The trace context (W3C traceparent) of the subscriber's intake request (or the first request that reached it), so
+    /// the engine's attempts, target calls and emails continue that one trace (Operations/Telemetry.cs).
+    /// </summary>
+    public string? TraceParent { get; private set; }
+
     /// <summary>When the owner of a consumer account agreed to move it into the customer organisation.</summary>
     public DateTime? MigrationConsentAt { get; private set; }
 
@@ -96,7 +102,11 @@ public sealed class Subscriber
         string? Extension,
         string? Language,
         string? Timezone,
-        SubscriberSource Source);
+        SubscriberSource Source)
+    {
+        /// <summary>The intake request's trace, when the row is written outside it (IntakeWriter's group commit).</summary>
+        public string? TraceParent { get; init; }
+    }
 
     /// <summary>
     /// A new subscriber from the API, flow-through or self-activation. A trusted email goes straight to
@@ -136,6 +146,8 @@ public sealed class Subscriber
         {
             subscriber.NextAttemptAt = now;
         }
+
+        subscriber.TraceParent = details.TraceParent ?? Operations.Telemetry.CurrentTraceParent;
 
         subscriber.Record("intake", actor, now, from: null, new { source = details.Source.ToString(), trusted });
         return subscriber;
@@ -457,6 +469,8 @@ public sealed class Subscriber
 
     private void QueueForEngine(DateTime now)
     {
+        // One trace per subscriber: the first that reached it (its intake, usually) is continued by every attempt.
+        TraceParent ??= Operations.Telemetry.CurrentTraceParent;
         Attempts = 0;
         BlockedReason = null;
         NextAttemptAt = now;

@@ -13,6 +13,7 @@ public static class AppProcess
         ["Database__Provider"] = TestDatabase.Provider.ToString(),
         ["Database__ConnectionString"] = database.ConnectionString,
         ["Logging__LogLevel__Default"] = "Warning",
+        ["Outbound__AllowedNetworks"] = "127.0.0.0/8;::1/128",
     };
 
     public static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, IEnumerable<string> args)

@@ -433,15 +433,4 @@ public sealed class SubscribersApiTests : IAsyncLifetime
 
         (await anonymous.GetAsync("/docs")).StatusCode.Should().Be(HttpStatusCode.OK);
     }
-
-    [Fact]
-    public async Task Health_and_metrics_answer()
-    {
-        var anonymous = app.CreateClient((string?)null);
-        (await anonymous.GetStringAsync("/healthz")).Should().Be("Healthy");
-        await ProvisionAsync(Body());
-        var metrics = await anonymous.GetStringAsync("/metrics");
-        metrics.Should().Contain("flowthrough_subscribers{status=\"pending_email_input\"}");
-        metrics.Should().Contain("flowthrough_outbox_depth");
-    }
 }

@@ -24,6 +24,9 @@ public sealed record OcipEndpoint(
 {
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>Which addresses may be dialled; the app sets its configured guard (ClusterSessions, Test connection).</summary>
+    public Security.OutboundGuard Guard { get; init; } = Security.OutboundGuard.Unrestricted;
+
     public TimeSpan EffectiveRequestTimeout => RequestTimeout ?? DefaultRequestTimeout;
 
     public bool UsesTls => Transport is OcipTransport.Tls or OcipTransport.SoapTls;

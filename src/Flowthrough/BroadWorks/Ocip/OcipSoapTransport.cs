@@ -33,6 +33,7 @@ internal sealed class OcipSoapTransport : IOcipTransport
             UseCookies = true,
             CookieContainer = new CookieContainer(),
             AllowAutoRedirect = false,
+            ConnectCallback = endpoint.Guard.ConnectAsync,
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = certificates.Validate },
         };
 

@@ -37,12 +37,11 @@ internal sealed class OcipTcpTransport(OcipEndpoint endpoint) : IOcipTransport
 
     private async Task<Stream> ConnectAsync(CancellationToken ct)
     {
-        client = new TcpClient { NoDelay = true };
         try
         {
-            await client.ConnectAsync(endpoint.Host, endpoint.Port, ct);
+            client = new TcpClient { Client = await endpoint.Guard.ConnectAsync(endpoint.Host, endpoint.Port, ct) };
         }
-        catch (SocketException e)
+        catch (Exception e) when (e is SocketException or Security.OutboundRefusedException)
         {
             throw new OcipUnavailableException($"Cannot connect to {endpoint.Address}: {e.Message}", e);
         }

@@ -19,7 +19,7 @@ public enum OcipTestOutcome
 /// Test connection (OCI-P): logs in to the AS with the settings as typed and lists the service providers and enterprises
 /// the administrator can see. The only place Partner Hub talks to the OCI-P client directly.
 /// </summary>
-public sealed class OcipConnectionTest(ILoggerFactory loggers)
+public sealed class OcipConnectionTest(ILoggerFactory loggers, Security.OutboundGuard guard)
 {
     /// <summary>An admin waits for this answer: shorter than the sync's own timeout.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
@@ -29,7 +29,7 @@ public sealed class OcipConnectionTest(ILoggerFactory loggers)
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(text);
         var endpoint = new OcipEndpoint(settings.Host, settings.Port, settings.Transport, settings.UserId, settings.Password,
-            settings.CertificateSha256, Timeout);
+            settings.CertificateSha256, Timeout) { Guard = guard };
         try
         {
             await using var session = new OcipSession(endpoint, loggers.CreateLogger<OcipSession>());
@@ -40,6 +40,10 @@ public sealed class OcipConnectionTest(ILoggerFactory loggers)
         catch (OcipLoginException)
         {
             return new OcipTestResult(OcipTestOutcome.LoginRefused, [], text["Test_LoginRefused"]);
+        }
+        catch (OcipUnavailableException e) when (e.InnerException is Security.OutboundRefusedException)
+        {
+            return new OcipTestResult(OcipTestOutcome.Unreachable, [], text["Test_NetworkRefused", settings.Host]);
         }
         catch (OcipUnavailableException e)
         {

@@ -86,6 +86,10 @@ public sealed class TargetGates(IOptions<TargetOptions> options, TimeProvider ti
     public BreakerState StateOf(Guid targetId) =>
         gates.Where(g => g.Key.Item1 == targetId).Select(g => g.Value.State).DefaultIfEmpty(BreakerState.Closed).Max();
 
+    /// <summary>Targets whose breaker is open or half-open on this node, for /healthz/ready.</summary>
+    public IReadOnlyList<Guid> NotClosed() =>
+        gates.Where(g => g.Value.State != BreakerState.Closed).Select(g => g.Key.Item1).Distinct().ToList();
+
     public void Dispose()
     {
         foreach (var gate in gates.Values)

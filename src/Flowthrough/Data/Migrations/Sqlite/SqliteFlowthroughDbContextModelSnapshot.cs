@@ -320,6 +320,10 @@ namespace Flowthrough.Data.Migrations.Sqlite
                         .HasMaxLength(254)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DedupeKey")
@@ -1197,6 +1201,10 @@ namespace Flowthrough.Data.Migrations.Sqlite
 
                     b.Property<string>("Timezone")
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("UserId")
