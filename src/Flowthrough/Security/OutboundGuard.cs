@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using IPNetwork = System.Net.IPNetwork;
 
 namespace Flowthrough.Security;
@@ -91,12 +92,16 @@ public static class OutboundGuardServiceCollectionExtensions
 {
     public static IServiceCollection AddOutboundGuard(this IServiceCollection services)
     {
-        services.AddSingleton<OutboundGuard>();
+        services.TryAddSingleton<OutboundGuard>();
         return services;
     }
 
     /// <summary>Makes a named or typed client dial through the guard.</summary>
-    public static IHttpClientBuilder DialThroughOutboundGuard(this IHttpClientBuilder builder) =>
-        builder.UseSocketsHttpHandler((handler, services) =>
+    public static IHttpClientBuilder DialThroughOutboundGuard(this IHttpClientBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOutboundGuard();
+        return builder.UseSocketsHttpHandler((handler, services) =>
             handler.ConnectCallback = services.GetRequiredService<OutboundGuard>().ConnectAsync);
+    }
 }

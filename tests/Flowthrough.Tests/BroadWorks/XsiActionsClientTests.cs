@@ -29,6 +29,7 @@ public sealed class XsiActionsClientTests : IAsyncLifetime
             ["BroadWorks:Xsi:TotalTimeout"] = "00:00:04",
             ["BroadWorks:Xsi:MaxRetries"] = "2",
             ["BroadWorks:Xsi:RetryDelay"] = "00:00:00.010",
+            ["Outbound:AllowedNetworks"] = "127.0.0.0/8",
         }).Build();
         services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)

@@ -102,6 +102,7 @@ public sealed partial class ProductionRecipeTests
     {
         await using var database = await TestDatabase.CreateEmptyAsync();
         var (exports, runs) = ReadRecipe();
+        exports.Should().ContainKey("DataProtection__KeyEncryptionKey").And.ContainKey("ForwardedHeaders__TrustedProxies");
         exports.Should().Contain("Seed__Demo", "false").And.Contain("Email__Mode", "Smtp").And.ContainKey("PublicBaseUrl");
         runs.Select(r => r[0]).Should().Equal("migrate", "create-partner", "create-admin", "--urls");
 
@@ -111,6 +112,8 @@ public sealed partial class ProductionRecipeTests
             ["Database__Provider"] = TestDatabase.Provider.ToString(),
             ["Database__ConnectionString"] = database.ConnectionString,
             ["PublicBaseUrl"] = baseUrl,
+            // The recipe reads the key from a file with $(cat …); the test generates one.
+            ["DataProtection__KeyEncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__Console__FormatterName"] = "simple",
         };
