@@ -10,7 +10,8 @@ internal sealed record Faults(
     bool OcipRejectLogin,
     int OcipLatencyMs,
     bool OcipDropConnection,
-    string? OcipErrorGroup);
+    string? OcipErrorGroup,
+    int BridgeLoseAnswerNext = 0);
 
 /// <summary>A partial update: a field left out keeps its value.</summary>
 internal sealed record FaultsChange(
@@ -23,7 +24,8 @@ internal sealed record FaultsChange(
     bool? OcipRejectLogin = null,
     int? OcipLatencyMs = null,
     bool? OcipDropConnection = null,
-    string? OcipErrorGroup = null);
+    string? OcipErrorGroup = null,
+    int? BridgeLoseAnswerNext = null);
 
 internal sealed class FaultSwitches
 {
@@ -59,8 +61,8 @@ internal sealed class FaultSwitches
             return $"OcipErrorGroup names no group: {group} (an empty string switches the fault off).";
         }
 
-        return change.BridgeFail503Next < 0 || change.BridgeDropNext < 0
-            ? "BridgeFail503Next and BridgeDropNext cannot be negative."
+        return change.BridgeFail503Next < 0 || change.BridgeDropNext < 0 || change.BridgeLoseAnswerNext < 0
+            ? "BridgeFail503Next, BridgeDropNext and BridgeLoseAnswerNext cannot be negative."
             : null;
     }
 
@@ -80,7 +82,8 @@ internal sealed class FaultSwitches
                 change.OcipLatencyMs ?? current.OcipLatencyMs,
                 change.OcipDropConnection ?? current.OcipDropConnection,
                 // An empty group switches the fault off; null keeps it.
-                change.OcipErrorGroup is null ? current.OcipErrorGroup : change.OcipErrorGroup.Length == 0 ? null : change.OcipErrorGroup);
+                change.OcipErrorGroup is null ? current.OcipErrorGroup : change.OcipErrorGroup.Length == 0 ? null : change.OcipErrorGroup,
+                change.BridgeLoseAnswerNext ?? current.BridgeLoseAnswerNext);
             return current;
         }
     }
@@ -110,6 +113,20 @@ internal sealed class FaultSwitches
             }
 
             current = current with { BridgeDropNext = current.BridgeDropNext - 1 };
+            return true;
+        }
+    }
+
+    public bool TakeBridgeLoseAnswer()
+    {
+        lock (gate)
+        {
+            if (current.BridgeLoseAnswerNext == 0)
+            {
+                return false;
+            }
+
+            current = current with { BridgeLoseAnswerNext = current.BridgeLoseAnswerNext - 1 };
             return true;
         }
     }
