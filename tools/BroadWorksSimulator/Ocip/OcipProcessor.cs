@@ -55,7 +55,7 @@ internal sealed partial class OcipProcessor(
                 [OcipResponse.Error(null, OcipError.Validation, $"A document holds at most {MaxCommands} commands.")]);
         }
 
-        Interlocked.Add(ref loginAttempts, request.Commands.Count(c => c.Name.LocalName.StartsWith("Login", StringComparison.Ordinal)));
+        Interlocked.Add(ref loginAttempts, request.Commands.Count(c => TypeOf(c).StartsWith("Login", StringComparison.Ordinal)));
         session.LastUsed = time.GetUtcNow();
         var context = new OcipContext(store, session, secure, fault, options);
         return OcipResponse.Document(request.SessionId, request.Commands.Select(command => Answer(command, context)).ToList());
