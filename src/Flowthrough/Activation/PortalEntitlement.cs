@@ -1,3 +1,4 @@
+using System.Globalization;
 using Flowthrough.BroadWorks.Ocip;
 using Flowthrough.Clusters;
 using Flowthrough.Data;
@@ -78,7 +79,7 @@ public sealed partial class PortalEntitlement(FlowthroughDbContext db, ClusterSe
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             rental.Broken = true;
-            LogUnavailable(logger, cluster.Name, $"no answer within {options.Value.EntitlementTimeout.TotalSeconds:0.#} s");
+            LogUnavailable(logger, cluster.Name, string.Create(CultureInfo.InvariantCulture, $"no answer within {options.Value.EntitlementTimeout.TotalSeconds:0.#} s"));
             return Entitlement.Unavailable;
         }
         catch (BrokenCircuitException)
