@@ -76,6 +76,7 @@ public sealed class BroadWorksFaultTests : IAsyncLifetime
         var calls = XsiCalls() - before;
         calls.Should().BeLessThan(SignIns * 3, "the open circuit answers without calling BroadWorks");
         calls.Should().BeGreaterThanOrEqualTo(10, "the circuit opens only after its minimum throughput of failures");
+        TestContext.Current.TestOutputHelper?.WriteLine($"FIGURE xsi 503: {calls} Xsi calls for {SignIns} sign-ins ({SignIns * 3} with the circuit closed)");
 
         await portal.SetFaultsAsync(new { xsiFail503 = false });
         await SignsInAsync(partner);
@@ -124,6 +125,7 @@ public sealed class BroadWorksFaultTests : IAsyncLifetime
         var logins = OcipLogins();
         logins.Should().BeLessThan(SignIns, "the open circuit stops sign-ins from logging in to the AS");
         logins.Should().BeGreaterThanOrEqualTo(EntitlementBreakers.MinimumThroughput);
+        TestContext.Current.TestOutputHelper?.WriteLine($"FIGURE ocip refused login: {logins} AS logins for {SignIns} sign-ins");
 
         await portal.SetFaultsAsync(new { ocipRejectLogin = false });
         await SignsInAsync(partner);

@@ -87,6 +87,7 @@ public sealed class BridgeRetryTests : IAsyncLifetime
         (await db.SubscriberEvents.CountAsync(e => e.Kind == "intake")).Should().Be(count, "one intake event per user");
         (await db.SubscriberEvents.Where(e => e.Kind != "intake").Select(e => e.Kind).ToListAsync())
             .Should().BeEmpty("the repeated batch changed nobody");
+        TestContext.Current.TestOutputHelper?.WriteLine($"FIGURE bridge batch answer lost: {count} subscribers, {count} intake events");
     }
 
     private async Task FaultsAsync(object faults) =>

@@ -99,6 +99,9 @@ public sealed class SmtpDownTests : IAsyncLifetime
         delivery.GetAttribute("data-delivery").Should().BeOneOf(nameof(OutboxStatus.Queued), nameof(OutboxStatus.Sending));
         hub.Document.QuerySelector("#mail ~ table tbody tr")!.TextContent.Should().Contain("firma.example");
 
+        var down = await OutboxAsync();
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"FIGURE smtp down: {Size} activations answered, {down.Sum(m => m.Attempts)} failed attempts, none abandoned");
         await using var sink = await SmtpSink.StartAsync(port);
         await Eventually.HoldsAsync(async () => (await OutboxAsync()).All(m => m.Status == OutboxStatus.Sent),
             "the backlog drains once the mail server is back");

@@ -66,6 +66,7 @@ public sealed class ScimTargetFaultTests(ScimServerFixture scim) : IClassFixture
                     "the target still held a call unanswered while every intake request was answered");
             }
 
+            var duringOutage = (await server.RequestsAsync()).Count;
             if (fault != "hang")
             {
                 // The control API answers whatever the switches say.
@@ -90,6 +91,8 @@ public sealed class ScimTargetFaultTests(ScimServerFixture scim) : IClassFixture
             users.Select(u => u.GetProperty("externalId").GetString()).Should().OnlyHaveUniqueItems().And.BeEquivalentTo(ids);
             users.Select(u => u.GetProperty("userName").GetString()).Should().OnlyHaveUniqueItems();
             (await CountAsync(app, SubscriberStatus.Provisioned)).Should().Be(Size, "no subscriber waits for consent to its own user");
+            TestContext.Current.TestOutputHelper?.WriteLine(
+                $"FIGURE scim {fault}: {Size} intakes answered, {duringOutage} target calls during the outage, {users.Count} users after");
         }
         finally
         {
