@@ -89,44 +89,26 @@ internal sealed class FaultSwitches
     }
 
     /// <summary>Consumes one of the pending outgoing 503s, if any.</summary>
-    public bool TakeBridgeFail503()
+    public bool TakeBridgeFail503() =>
+        Take(f => f.BridgeFail503Next, f => f with { BridgeFail503Next = f.BridgeFail503Next - 1 });
+
+    public bool TakeBridgeDrop() =>
+        Take(f => f.BridgeDropNext, f => f with { BridgeDropNext = f.BridgeDropNext - 1 });
+
+    public bool TakeBridgeLoseAnswer() =>
+        Take(f => f.BridgeLoseAnswerNext, f => f with { BridgeLoseAnswerNext = f.BridgeLoseAnswerNext - 1 });
+
+    /// <summary>Counts one pending fault down under the lock, so that two calls never both take the last one.</summary>
+    private bool Take(Func<Faults, int> pending, Func<Faults, Faults> takeOne)
     {
         lock (gate)
         {
-            if (current.BridgeFail503Next == 0)
+            if (pending(current) == 0)
             {
                 return false;
             }
 
-            current = current with { BridgeFail503Next = current.BridgeFail503Next - 1 };
-            return true;
-        }
-    }
-
-    public bool TakeBridgeDrop()
-    {
-        lock (gate)
-        {
-            if (current.BridgeDropNext == 0)
-            {
-                return false;
-            }
-
-            current = current with { BridgeDropNext = current.BridgeDropNext - 1 };
-            return true;
-        }
-    }
-
-    public bool TakeBridgeLoseAnswer()
-    {
-        lock (gate)
-        {
-            if (current.BridgeLoseAnswerNext == 0)
-            {
-                return false;
-            }
-
-            current = current with { BridgeLoseAnswerNext = current.BridgeLoseAnswerNext - 1 };
+            current = takeOne(current);
             return true;
         }
     }

@@ -1,7 +1,6 @@
 using BroadWorksSimulator;
 using BroadWorksSimulator.Ocip;
 using Flowthrough.Activation;
-using Flowthrough.Clusters;
 using Flowthrough.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -166,21 +165,5 @@ public sealed class BroadWorksFaultTests : IAsyncLifetime
 
     private int OcipLogins() => portal.Simulator.Services.GetRequiredService<OcipProcessor>().LoginAttempts;
 
-    private async Task<TestPartner> WithOcipAsync()
-    {
-        var partner = await portal.TemplateAsync();
-        var ocip = portal.Simulator.Services.GetRequiredService<OcipEndpoints>();
-        await using var db = portal.App.CreateDbContext();
-        var cluster = await db.Clusters.SingleAsync(c => c.Id == partner.Template.ClusterId);
-        cluster.OcipHost = "127.0.0.1";
-        cluster.OcipPort = ocip.TcpPort;
-        cluster.OcipUserId = "ocip-admin";
-        cluster.OcipPasswordProtected = portal.App.Service<ClusterSecrets>().Protect("Demo-Ocip-2026!");
-        db.ClusterMappings.Add(new ClusterMapping
-        {
-            ClusterId = cluster.Id, ServiceProviderId = "sp-warszawa", GroupId = null, TemplateId = partner.Template.Id,
-        });
-        await db.SaveChangesAsync();
-        return partner;
-    }
+    private Task<TestPartner> WithOcipAsync() => portal.WithOcipAsync();
 }

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Flowthrough.Subscribers;
 using Flowthrough.Templates;
 using Flowthrough.Tests.Simulator;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Flowthrough.Tests.Bridge;
@@ -23,8 +22,8 @@ public sealed class BridgeRetryTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         app = (await FlowthroughApplication.CreateAsync()).StartKestrel();
-        await app.CreatePartnerAsync(t => Wire(t, "demo-untrusted", EmailTrust.Untrusted));
-        await app.CreatePartnerAsync(t => Wire(t, "demo-trusted", EmailTrust.Untrusted));
+        await app.CreatePartnerAsync(t => FlowThroughEndToEndTests.Wire(t, "demo-untrusted", EmailTrust.Untrusted));
+        await app.CreatePartnerAsync(t => FlowThroughEndToEndTests.Wire(t, "demo-trusted", EmailTrust.Untrusted));
         simulator = await SimulatorHost.StartAsync(app.ServerUrl);
     }
 
@@ -32,14 +31,6 @@ public sealed class BridgeRetryTests : IAsyncLifetime
     {
         await simulator.DisposeAsync();
         await app.DisposeAsync();
-    }
-
-    private static void Wire(OnboardingTemplate template, string provisioningId, EmailTrust trust)
-    {
-        template.ProvisioningId = provisioningId;
-        template.EmailTrust = trust;
-        template.ProvisioningAccountName = "bwprov";
-        template.ProvisioningPasswordHash = new PasswordHasher<OnboardingTemplate>().HashPassword(template, "Demo-Prov-2026!");
     }
 
     [Fact]
@@ -93,10 +84,6 @@ public sealed class BridgeRetryTests : IAsyncLifetime
     private async Task FaultsAsync(object faults) =>
         (await simulator.Client.PutAsJsonAsync("/api/faults", faults)).EnsureSuccessStatusCode();
 
-    private async Task<JsonObject> SwitchAsync(string userId, bool active)
-    {
-        var response = await simulator.Client.PostAsJsonAsync($"/api/subscribers/{userId}/imp", new { active });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["bridge"]!.AsObject();
-    }
+    private Task<JsonObject> SwitchAsync(string userId, bool active) =>
+        FlowThroughEndToEndTests.SwitchAsync(simulator, userId, active);
 }
