@@ -31,7 +31,6 @@ public enum Entitlement
 public sealed partial class PortalEntitlement(FlowthroughDbContext db, ClusterSessions sessions, EntitlementBreakers breakers,
     IOptions<PortalOptions> options, TimeProvider time, ILogger<PortalEntitlement> logger)
 {
-
     public async Task<Entitlement> CheckAsync(BroadWorksCluster cluster, OnboardingTemplate template, string userId,
         CancellationToken cancellationToken)
     {
@@ -79,7 +78,8 @@ public sealed partial class PortalEntitlement(FlowthroughDbContext db, ClusterSe
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             rental.Broken = true;
-            LogUnavailable(logger, cluster.Name, string.Create(CultureInfo.InvariantCulture, $"no answer within {options.Value.EntitlementTimeout.TotalSeconds:0.#} s"));
+            LogUnavailable(logger, cluster.Name,
+                string.Create(CultureInfo.InvariantCulture, $"no answer within {options.Value.EntitlementTimeout.TotalSeconds:0.#} s"));
             return Entitlement.Unavailable;
         }
         catch (BrokenCircuitException)
