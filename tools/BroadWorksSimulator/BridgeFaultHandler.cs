@@ -31,6 +31,16 @@ internal sealed class BridgeFaultHandler(FaultSwitches faults) : DelegatingHandl
             };
         }
 
-        return await base.SendAsync(request, cancellationToken);
+        var response = await base.SendAsync(request, cancellationToken);
+        if (faults.TakeBridgeLoseAnswer())
+        {
+            // The product did the work, but its answer never came back (a proxy timing out, a connection reset): the
+            // retry that follows must land on what the first attempt already wrote.
+            response.Dispose();
+            throw new HttpRequestException(HttpRequestError.ResponseEnded,
+                "The connection was closed after the request was sent, before the answer (fault BridgeLoseAnswerNext).");
+        }
+
+        return response;
     }
 }

@@ -10,7 +10,8 @@ internal sealed record Faults(
     bool OcipRejectLogin,
     int OcipLatencyMs,
     bool OcipDropConnection,
-    string? OcipErrorGroup);
+    string? OcipErrorGroup,
+    int BridgeLoseAnswerNext = 0);
 
 /// <summary>A partial update: a field left out keeps its value.</summary>
 internal sealed record FaultsChange(
@@ -23,7 +24,8 @@ internal sealed record FaultsChange(
     bool? OcipRejectLogin = null,
     int? OcipLatencyMs = null,
     bool? OcipDropConnection = null,
-    string? OcipErrorGroup = null);
+    string? OcipErrorGroup = null,
+    int? BridgeLoseAnswerNext = null);
 
 internal sealed class FaultSwitches
 {
@@ -59,8 +61,8 @@ internal sealed class FaultSwitches
             return $"OcipErrorGroup names no group: {group} (an empty string switches the fault off).";
         }
 
-        return change.BridgeFail503Next < 0 || change.BridgeDropNext < 0
-            ? "BridgeFail503Next and BridgeDropNext cannot be negative."
+        return change.BridgeFail503Next < 0 || change.BridgeDropNext < 0 || change.BridgeLoseAnswerNext < 0
+            ? "BridgeFail503Next, BridgeDropNext and BridgeLoseAnswerNext cannot be negative."
             : null;
     }
 
@@ -80,36 +82,33 @@ internal sealed class FaultSwitches
                 change.OcipLatencyMs ?? current.OcipLatencyMs,
                 change.OcipDropConnection ?? current.OcipDropConnection,
                 // An empty group switches the fault off; null keeps it.
-                change.OcipErrorGroup is null ? current.OcipErrorGroup : change.OcipErrorGroup.Length == 0 ? null : change.OcipErrorGroup);
+                change.OcipErrorGroup is null ? current.OcipErrorGroup : change.OcipErrorGroup.Length == 0 ? null : change.OcipErrorGroup,
+                change.BridgeLoseAnswerNext ?? current.BridgeLoseAnswerNext);
             return current;
         }
     }
 
     /// <summary>Consumes one of the pending outgoing 503s, if any.</summary>
-    public bool TakeBridgeFail503()
+    public bool TakeBridgeFail503() =>
+        Take(f => f.BridgeFail503Next, f => f with { BridgeFail503Next = f.BridgeFail503Next - 1 });
+
+    public bool TakeBridgeDrop() =>
+        Take(f => f.BridgeDropNext, f => f with { BridgeDropNext = f.BridgeDropNext - 1 });
+
+    public bool TakeBridgeLoseAnswer() =>
+        Take(f => f.BridgeLoseAnswerNext, f => f with { BridgeLoseAnswerNext = f.BridgeLoseAnswerNext - 1 });
+
+    /// <summary>Counts one pending fault down under the lock, so that two calls never both take the last one.</summary>
+    private bool Take(Func<Faults, int> pending, Func<Faults, Faults> takeOne)
     {
         lock (gate)
         {
-            if (current.BridgeFail503Next == 0)
+            if (pending(current) == 0)
             {
                 return false;
             }
 
-            current = current with { BridgeFail503Next = current.BridgeFail503Next - 1 };
-            return true;
-        }
-    }
-
-    public bool TakeBridgeDrop()
-    {
-        lock (gate)
-        {
-            if (current.BridgeDropNext == 0)
-            {
-                return false;
-            }
-
-            current = current with { BridgeDropNext = current.BridgeDropNext - 1 };
+            current = takeOne(current);
             return true;
         }
     }

@@ -57,7 +57,7 @@ internal static class Page
             var change = new FaultsChange(Number(form["xsiLatencyMs"]), form["xsiFail503"] == "on",
                 form["xsiDropConnection"] == "on", Number(form["bridgeLatencyMs"]), Number(form["bridgeFail503Next"]),
                 Number(form["bridgeDropNext"]), form["ocipRejectLogin"] == "on", Number(form["ocipLatencyMs"]),
-                form["ocipDropConnection"] == "on", form["ocipErrorGroup"].ToString());
+                form["ocipDropConnection"] == "on", form["ocipErrorGroup"].ToString(), Number(form["bridgeLoseAnswerNext"]));
             if (FaultSwitches.Validate(change, id => store.FindGroup(id) is not null) is { } error)
             {
                 return Back(error);
@@ -192,7 +192,8 @@ internal static class Page
             {Checkbox("xsiFail503", "Answer 503", faults.XsiFail503)}{Checkbox("xsiDropConnection", "Drop the connection", faults.XsiDropConnection)}</fieldset>
             <fieldset><legend>Bridge (outgoing)</legend>{NumberField("bridgeLatencyMs", "Latency ms", faults.BridgeLatencyMs)}
             {NumberField("bridgeFail503Next", "Next N attempts get 503", faults.BridgeFail503Next)}
-            {NumberField("bridgeDropNext", "Next N attempts dropped", faults.BridgeDropNext)}</fieldset>
+            {NumberField("bridgeDropNext", "Next N attempts dropped", faults.BridgeDropNext)}
+            {NumberField("bridgeLoseAnswerNext", "Next N answers lost after the product acted", faults.BridgeLoseAnswerNext)}</fieldset>
             <fieldset><legend>OCI-P (incoming)</legend>{Checkbox("ocipRejectLogin", "Reject every login", faults.OcipRejectLogin)}
             {NumberField("ocipLatencyMs", "Latency ms", faults.OcipLatencyMs)}
             {Checkbox("ocipDropConnection", "Drop the connection", faults.OcipDropConnection)}

@@ -1,8 +1,11 @@
+using System.Globalization;
 using Flowthrough.BroadWorks.Ocip;
 using Flowthrough.Clusters;
 using Flowthrough.Data;
 using Flowthrough.Templates;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
 
 namespace Flowthrough.Activation;
 
@@ -25,11 +28,9 @@ public enum Entitlement
 /// asks the same questions the sync asks (<see cref="OcipSession.GetImpUsersAsync"/>, <see cref="ClusterMappings"/>),
 /// so a user the portal admits is one the next sync keeps.
 /// </summary>
-public sealed partial class PortalEntitlement(FlowthroughDbContext db, ClusterSessions sessions, ILogger<PortalEntitlement> logger)
+public sealed partial class PortalEntitlement(FlowthroughDbContext db, ClusterSessions sessions, EntitlementBreakers breakers,
+    IOptions<PortalOptions> options, TimeProvider time, ILogger<PortalEntitlement> logger)
 {
-    /// <summary>A sign-in waits this long for the AS at most.</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-
     public async Task<Entitlement> CheckAsync(BroadWorksCluster cluster, OnboardingTemplate template, string userId,
         CancellationToken cancellationToken)
     {
@@ -40,15 +41,19 @@ public sealed partial class PortalEntitlement(FlowthroughDbContext db, ClusterSe
             return Entitlement.NotChecked;
         }
 
-        if (sessions.EndpointOf(cluster, Timeout) is not { } endpoint)
+        if (sessions.EndpointOf(cluster, options.Value.EntitlementTimeout) is not { } endpoint)
         {
             return Entitlement.Unavailable;
         }
 
         using var rental = sessions.Rent(cluster.Id, endpoint);
+        // One deadline for the whole check: a slow AS would otherwise be waited for once per round trip (login is two).
+        using var deadline = new CancellationTokenSource(options.Value.EntitlementTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            var found = (await rental.Session.GetImpUsersAsync([userId], cancellationToken)).Single();
+            var found = await breakers.For(cluster.Id).ExecuteAsync(
+                async token => (await rental.Session.GetImpUsersAsync([userId], token)).Single(), linked.Token);
             if (found.Error is not null || !found.Imp.Assigned || !found.Imp.Active || found.User is not { } user)
             {
                 return Entitlement.NotEntitled;
@@ -68,6 +73,18 @@ public sealed partial class PortalEntitlement(FlowthroughDbContext db, ClusterSe
         {
             rental.Broken = failure is OcipUnavailableException;
             LogUnavailable(logger, cluster.Name, failure.Message);
+            return Entitlement.Unavailable;
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            rental.Broken = true;
+            LogUnavailable(logger, cluster.Name,
+                string.Create(CultureInfo.InvariantCulture, $"no answer within {options.Value.EntitlementTimeout.TotalSeconds:0.#} s"));
+            return Entitlement.Unavailable;
+        }
+        catch (BrokenCircuitException)
+        {
+            LogUnavailable(logger, cluster.Name, "too many recent failures; the cluster is rested for a moment");
             return Entitlement.Unavailable;
         }
     }

@@ -33,6 +33,10 @@ public sealed class PortalOptions
     [Range(1, 10_000)]
     public int MaxFailuresPerAddress { get; set; } = 20;
 
+    /// <summary>A sign-in waits this long for the AS's live OCI-P check at most, login and reconnect included.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan EntitlementTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Apps offered on the success screen.</summary>
     public List<DownloadLink> Downloads { get; set; } =
     [

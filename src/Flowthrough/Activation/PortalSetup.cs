@@ -23,6 +23,7 @@ public static class PortalSetup
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<PortalSignIn>();
         services.AddScoped<PortalEntitlement>();
+        services.AddSingleton<EntitlementBreakers>();
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         // Polish text goes out as written (ż, not &#x17C;): the encoder still escapes what HTML needs.
         services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));

@@ -27,6 +27,12 @@ public sealed class SmtpOptions
     public SmtpSecurity Security { get; set; } = SmtpSecurity.None;
     public string? UserName { get; set; }
     public string? Password { get; set; }
+
+    /// <summary>
+    /// One SMTP operation's limit (connect, a command, one message). A server that accepts and then hangs, or an
+    /// address that drops packets, costs this much, not MailKit's two minutes, which outlast the relay's lease.
+    /// </summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed class EmailOptions
@@ -87,12 +93,19 @@ internal sealed class EmailOptionsValidator : IValidateOptions<EmailOptions>
                      ("PollInterval", options.PollInterval),
                      ("RetryBaseDelay", options.RetryBaseDelay),
                      ("LeaseDuration", options.LeaseDuration),
+                     ("Smtp:Timeout", options.Smtp.Timeout),
                  })
         {
             if (value <= TimeSpan.Zero)
             {
                 failures.Add($"Email:{key} must be positive.");
             }
+        }
+
+        // A relay still waiting on the server when its lease ends would see the batch claimed again by another node.
+        if (options.Mode == EmailMode.Smtp && options.LeaseDuration < options.Smtp.Timeout * 2)
+        {
+            failures.Add("Email:LeaseDuration must be at least twice Email:Smtp:Timeout.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -126,6 +126,14 @@ public sealed partial class OutboxRelay(
             var from = MailboxAddress.Parse(settings.From);
             foreach (var message in deliverable)
             {
+                // A slow server can eat the lease: a message begun now might still be sending when another relay claims
+                // it again, and go out twice. What is left of the batch goes back, untried, for the next pass.
+                if (settings.Mode == EmailMode.Smtp && time.GetUtcNow().UtcDateTime + settings.Smtp.Timeout > message.LeaseUntil)
+                {
+                    await ReleaseAsync(db, message);
+                    continue;
+                }
+
                 using var activity = Operations.Telemetry.StartContinuing("flowthrough.email.send", message.TraceParent);
                 activity.SetTag("flowthrough.email.kind", message.Kind.ToString());
                 try
@@ -216,6 +224,21 @@ public sealed partial class OutboxRelay(
             .SetProperty(m => m.LeaseUntil, (DateTime?)null)
             .SetProperty(m => m.LastError, lastError), CancellationToken.None);
         LogAttemptFailed(message.Id, message.Kind, message.Attempts, next, text);
+        if (updated == 0)
+        {
+            LogLeaseLost(message.Id);
+        }
+    }
+
+    /// <summary>Hands back a claimed message that was not tried: the attempt its claim counted is given back too.</summary>
+    private async Task ReleaseAsync(FlowthroughDbContext db, OutboxMessage message)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var updated = await Leased(db, message).ExecuteUpdateAsync(s => s
+            .SetProperty(m => m.Status, OutboxStatus.Queued)
+            .SetProperty(m => m.Attempts, m => m.Attempts - 1)
+            .SetProperty(m => m.NextAttemptAt, now)
+            .SetProperty(m => m.LeaseUntil, (DateTime?)null), CancellationToken.None);
         if (updated == 0)
         {
             LogLeaseLost(message.Id);

@@ -32,7 +32,7 @@ public sealed class SmtpEmailSender(IOptions<EmailOptions> options) : IEmailSend
 
     private sealed class Session(SmtpOptions smtp) : IEmailSession
     {
-        private readonly SmtpClient client = new();
+        private readonly SmtpClient client = new() { Timeout = (int)Math.Min(int.MaxValue, smtp.Timeout.TotalMilliseconds) };
 
         public async Task ConnectAsync(CancellationToken cancellationToken)
         {

@@ -174,6 +174,13 @@ public sealed partial class TargetProvisioner(IServiceScopeFactory scopes)
     private static async Task<AttemptOutcome?> DecideAsync(AttemptPlan plan, TargetOrganization where, TargetUser existing,
         Func<Guid, Task<bool>> subscriberExists, Func<string, Task<bool>> isCustomerOrganization)
     {
+        if (string.Equals(existing.ExternalId, plan.Subscriber.Id.ToString(), StringComparison.OrdinalIgnoreCase))
+        {
+            // Made by this subscriber's own earlier create whose answer was lost (a timeout while the target was slow),
+            // which then landed after the look-up by externalId, before it joined the organisation: it is ours to link.
+            return null;
+        }
+
         var key = plan.Target.IsBuiltIn ? where.Id.ToString() : where.Name;
         if (!string.Equals(existing.Organization, key, StringComparison.OrdinalIgnoreCase))
         {

@@ -1,8 +1,3 @@
-using BroadWorksSimulator.Ocip;
-using Flowthrough.Clusters;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Flowthrough.Tests.Activation;
 
 /// <summary>With OCI-P on the cluster, the AS says live who may activate: Integrated IM&amp;P on and the group mapped here.</summary>
@@ -53,21 +48,5 @@ public sealed class EntitlementTests : IAsyncLifetime
         (await portal.SubscriberAsync(PortalFixture.Lukasz)).Should().BeNull();
     }
 
-    private async Task<TestPartner> WithOcipAsync(string? groupId)
-    {
-        var partner = await portal.TemplateAsync();
-        var ocip = portal.Simulator.Services.GetRequiredService<OcipEndpoints>();
-        await using var db = portal.App.CreateDbContext();
-        var cluster = await db.Clusters.SingleAsync(c => c.Id == partner.Template.ClusterId);
-        cluster.OcipHost = "127.0.0.1";
-        cluster.OcipPort = ocip.TcpPort;
-        cluster.OcipUserId = "ocip-admin";
-        cluster.OcipPasswordProtected = portal.App.Service<ClusterSecrets>().Protect("Demo-Ocip-2026!");
-        db.ClusterMappings.Add(new ClusterMapping
-        {
-            ClusterId = cluster.Id, ServiceProviderId = "sp-warszawa", GroupId = groupId, TemplateId = partner.Template.Id,
-        });
-        await db.SaveChangesAsync();
-        return partner;
-    }
+    private Task<TestPartner> WithOcipAsync(string? groupId) => portal.WithOcipAsync(groupId);
 }

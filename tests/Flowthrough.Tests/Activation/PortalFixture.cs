@@ -96,6 +96,27 @@ public sealed partial class PortalFixture : IAsyncDisposable
         return (await SubscriberAsync(userId))!;
     }
 
+    /// <summary>
+    /// Gives the template's cluster the simulator's OCI-P, mapping the Warsaw service provider (or one of its groups)
+    /// to the template: sign-ins are then checked live against the AS.
+    /// </summary>
+    public async Task<TestPartner> WithOcipAsync(string? groupId = null)
+    {
+        var partner = await TemplateAsync();
+        await using var db = App.CreateDbContext();
+        var cluster = await db.Clusters.SingleAsync(c => c.Id == partner.Template.ClusterId);
+        cluster.OcipHost = "127.0.0.1";
+        cluster.OcipPort = Simulator.Ocip.TcpPort;
+        cluster.OcipUserId = "ocip-admin";
+        cluster.OcipPasswordProtected = App.Service<Flowthrough.Clusters.ClusterSecrets>().Protect("Demo-Ocip-2026!");
+        db.ClusterMappings.Add(new Flowthrough.Clusters.ClusterMapping
+        {
+            ClusterId = cluster.Id, ServiceProviderId = "sp-warszawa", GroupId = groupId, TemplateId = partner.Template.Id,
+        });
+        await db.SaveChangesAsync();
+        return partner;
+    }
+
     public PortalBrowser Browser(string language = "en")
     {
         var client = App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = true, HandleCookies = true });

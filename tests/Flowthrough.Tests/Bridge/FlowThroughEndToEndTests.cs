@@ -32,7 +32,7 @@ public sealed class FlowThroughEndToEndTests : IAsyncLifetime
     }
 
     /// <summary>The simulator's seed wires its Warsaw groups to these provisioning IDs with the demo account.</summary>
-    private static void Wire(OnboardingTemplate template, string provisioningId, EmailTrust trust)
+    internal static void Wire(OnboardingTemplate template, string provisioningId, EmailTrust trust)
     {
         template.ProvisioningId = provisioningId;
         template.EmailTrust = trust;
@@ -40,7 +40,10 @@ public sealed class FlowThroughEndToEndTests : IAsyncLifetime
         template.ProvisioningPasswordHash = new PasswordHasher<OnboardingTemplate>().HashPassword(template, "Demo-Prov-2026!");
     }
 
-    private async Task<JsonObject> SwitchAsync(string userId, bool active)
+    private Task<JsonObject> SwitchAsync(string userId, bool active) => SwitchAsync(simulator, userId, active);
+
+    /// <summary>Switches Integrated IM&amp;P in the simulated AS; answers how its bridge call ended.</summary>
+    internal static async Task<JsonObject> SwitchAsync(SimulatorHost simulator, string userId, bool active)
     {
         var response = await simulator.Client.PostAsJsonAsync($"/api/subscribers/{userId}/imp", new { active });
         response.EnsureSuccessStatusCode();

@@ -15,6 +15,11 @@ internal sealed partial class OcipProcessor(
     TimeProvider time,
     ILogger<OcipProcessor> logger)
 {
+    private int loginAttempts;
+
+    /// <summary>Login commands answered so far, right or refused: what an AS counts towards locking the account.</summary>
+    public int LoginAttempts => Volatile.Read(ref loginAttempts);
+
     /// <summary>The response document, or null when the fault OcipDropConnection says to answer nothing.</summary>
     public async Task<string?> AnswerAsync(Func<OcipRequestDocument> parse, OcipSession session, bool secure,
         CancellationToken cancellationToken)
@@ -50,6 +55,7 @@ internal sealed partial class OcipProcessor(
                 [OcipResponse.Error(null, OcipError.Validation, $"A document holds at most {MaxCommands} commands.")]);
         }
 
+        Interlocked.Add(ref loginAttempts, request.Commands.Count(c => TypeOf(c).StartsWith("Login", StringComparison.Ordinal)));
         session.LastUsed = time.GetUtcNow();
         var context = new OcipContext(store, session, secure, fault, options);
         return OcipResponse.Document(request.SessionId, request.Commands.Select(command => Answer(command, context)).ToList());

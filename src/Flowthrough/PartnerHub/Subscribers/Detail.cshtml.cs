@@ -12,8 +12,9 @@ public sealed class DetailModel(FlowthroughDbContext db) : PageModel
 {
     public sealed record TimelineEntry(DateTime At, string Kind, string Actor, string? From, string? To, string? Data);
 
+    /// <summary>One email and its delivery: while SMTP is down a message stays Queued with its next try and last error.</summary>
     public sealed record MailEntry(DateTime Created, EmailKind Kind, string To, OutboxStatus Status, int Attempts,
-        DateTime? SentAt, string? LastError);
+        DateTime? SentAt, DateTime? NextAttemptAt, string? LastError);
 
     public Subscriber Subscriber { get; private set; } = null!;
 
@@ -48,7 +49,7 @@ public sealed class DetailModel(FlowthroughDbContext db) : PageModel
         Timeline = [.. events.Select(e => new TimelineEntry(e.At, e.Kind, admins.GetValueOrDefault(e.Actor) ?? e.Actor,
             e.FromStatus, e.ToStatus, e.Data))];
         Mail = await db.Outbox.AsNoTracking().Where(m => m.SubscriberId == id).OrderByDescending(m => m.Id).Take(100)
-            .Select(m => new MailEntry(m.Created, m.Kind, m.To, m.Status, m.Attempts, m.SentAt, m.LastError))
+            .Select(m => new MailEntry(m.Created, m.Kind, m.To, m.Status, m.Attempts, m.SentAt, m.NextAttemptAt, m.LastError))
             .ToListAsync(HttpContext.RequestAborted);
         return Page();
     }
