@@ -118,6 +118,21 @@ public sealed class FlowthroughApplication : WebApplicationFactory<Program>
         return new FlowthroughApplication(Database, next, Time, configureServices);
     }
 
+    /// <summary>
+    /// A second node on this app's database, running beside it (unlike <see cref="RestartAsync"/>), with this app's
+    /// settings, mail directory and <paramref name="overrides"/>. This app keeps the database.
+    /// </summary>
+    public FlowthroughApplication AnotherNode(IDictionary<string, string?>? overrides = null)
+    {
+        var next = new Dictionary<string, string?>(settings);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            next[key] = value;
+        }
+
+        return new FlowthroughApplication(Database, next, Time, configureServices) { ownsDatabase = false };
+    }
+
     public FlowthroughDbContext CreateDbContext() => Database.CreateContext();
 
     public T Service<T>()
