@@ -61,9 +61,9 @@ public sealed class FlowthroughApplication : WebApplicationFactory<Program>
     }
 
     public static async Task<FlowthroughApplication> CreateAsync(IDictionary<string, string?>? overrides = null,
-        bool fakeTime = false, Action<IServiceCollection>? configureServices = null)
+        bool fakeTime = false, Action<IServiceCollection>? configureServices = null, TestDatabase? database = null)
     {
-        var database = await TestDatabase.CreateAsync();
+        database ??= await TestDatabase.CreateAsync();
         var settings = new Dictionary<string, string?>(database.AppSettings())
         {
             ["Seed:Demo"] = "false",

@@ -22,12 +22,28 @@ public sealed class TestDatabase : IAsyncDisposable
 
     private readonly string? sqliteFile;
     private readonly string? postgresDatabase;
+    private readonly string? postgresServer;
 
-    private TestDatabase(string connectionString, string? sqliteFile, string? postgresDatabase)
+    private TestDatabase(string connectionString, string? sqliteFile, string? postgresDatabase, string? postgresServer = null)
     {
         ConnectionString = connectionString;
         this.sqliteFile = sqliteFile;
         this.postgresDatabase = postgresDatabase;
+        this.postgresServer = postgresServer;
+    }
+
+    /// <summary>A migrated database on a server of the test's own (not the run's), e.g. one it stops and starts.</summary>
+    public static async Task<TestDatabase> CreateOnPostgresServerAsync(string server)
+    {
+        var name = $"flowthrough_test_{Guid.NewGuid():N}";
+        await ExecuteAsync(server, $"CREATE DATABASE {name}");
+        var connection = new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString();
+        await using (var db = CreateContext(DatabaseProvider.Postgres, connection))
+        {
+            await DataServiceCollectionExtensions.MigrateAsync(db, TestContext.Current.CancellationToken);
+        }
+
+        return new TestDatabase(connection, null, name, server);
     }
 
     public static DatabaseProvider Provider =>
@@ -173,7 +189,7 @@ public sealed class TestDatabase : IAsyncDisposable
         if (postgresDatabase is not null)
         {
             NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(RequirePostgresServer(), $"DROP DATABASE IF EXISTS {postgresDatabase} WITH (FORCE)");
+            await ExecuteAsync(postgresServer ?? RequirePostgresServer(), $"DROP DATABASE IF EXISTS {postgresDatabase} WITH (FORCE)");
         }
     }
 }
