@@ -32,6 +32,17 @@ public sealed class TestDatabase : IAsyncDisposable
         this.postgresServer = postgresServer;
     }
 
+    /// <summary>A copy of the migrated SQLite template at <paramref name="file"/> (a size-limited file system, say).</summary>
+    public static async Task<TestDatabase> CreateSqliteAtAsync(string file)
+    {
+        await using (var source = await CreateSqliteAsync())
+        {
+            File.Copy(source.sqliteFile!, file);
+        }
+
+        return new TestDatabase($"Data Source={file};Default Timeout=5", file, null);
+    }
+
     /// <summary>A migrated database on a server of the test's own (not the run's), e.g. one it stops and starts.</summary>
     public static async Task<TestDatabase> CreateOnPostgresServerAsync(string server)
     {

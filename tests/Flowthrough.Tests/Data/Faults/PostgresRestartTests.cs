@@ -31,6 +31,8 @@ public sealed class PostgresRestartTests
             // Attempts that failed while the database was down come round again within seconds.
             ["Engine:RetryBaseDelay"] = "00:00:01",
             ["Engine:RetryMaxDelay"] = "00:00:02",
+            // Claims taken just before the server died come back when their lease ends.
+            ["Engine:LeaseDuration"] = "00:00:05",
         }, database: await TestDatabase.CreateOnPostgresServerAsync(cluster.ServerConnection));
         var partner = await app.CreatePartnerAsync(FaultIntake.Trusted);
         var url = $"/bridge/{partner.Template.ProvisioningId}/users";
