@@ -61,9 +61,9 @@ public sealed class FlowthroughApplication : WebApplicationFactory<Program>
     }
 
     public static async Task<FlowthroughApplication> CreateAsync(IDictionary<string, string?>? overrides = null,
-        bool fakeTime = false, Action<IServiceCollection>? configureServices = null)
+        bool fakeTime = false, Action<IServiceCollection>? configureServices = null, TestDatabase? database = null)
     {
-        var database = await TestDatabase.CreateAsync();
+        database ??= await TestDatabase.CreateAsync();
         var settings = new Dictionary<string, string?>(database.AppSettings())
         {
             ["Seed:Demo"] = "false",
@@ -118,6 +118,21 @@ public sealed class FlowthroughApplication : WebApplicationFactory<Program>
         }
 
         return new FlowthroughApplication(Database, next, Time, configureServices);
+    }
+
+    /// <summary>
+    /// A second node on this app's database, running beside it (unlike <see cref="RestartAsync"/>), with this app's
+    /// settings, mail directory and <paramref name="overrides"/>. This app keeps the database.
+    /// </summary>
+    public FlowthroughApplication AnotherNode(IDictionary<string, string?>? overrides = null)
+    {
+        var next = new Dictionary<string, string?>(settings);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            next[key] = value;
+        }
+
+        return new FlowthroughApplication(Database, next, Time, configureServices) { ownsDatabase = false };
     }
 
     public FlowthroughDbContext CreateDbContext() => Database.CreateContext();

@@ -22,12 +22,39 @@ public sealed class TestDatabase : IAsyncDisposable
 
     private readonly string? sqliteFile;
     private readonly string? postgresDatabase;
+    private readonly string? postgresServer;
 
-    private TestDatabase(string connectionString, string? sqliteFile, string? postgresDatabase)
+    private TestDatabase(string connectionString, string? sqliteFile, string? postgresDatabase, string? postgresServer = null)
     {
         ConnectionString = connectionString;
         this.sqliteFile = sqliteFile;
         this.postgresDatabase = postgresDatabase;
+        this.postgresServer = postgresServer;
+    }
+
+    /// <summary>A copy of the migrated SQLite template at <paramref name="file"/> (a size-limited file system, say).</summary>
+    public static async Task<TestDatabase> CreateSqliteAtAsync(string file)
+    {
+        await using (var source = await CreateSqliteAsync())
+        {
+            File.Copy(source.sqliteFile!, file);
+        }
+
+        return new TestDatabase($"Data Source={file};Default Timeout=5", file, null);
+    }
+
+    /// <summary>A migrated database on a server of the test's own (not the run's), e.g. one it stops and starts.</summary>
+    public static async Task<TestDatabase> CreateOnPostgresServerAsync(string server)
+    {
+        var name = $"flowthrough_test_{Guid.NewGuid():N}";
+        await ExecuteAsync(server, $"CREATE DATABASE {name}");
+        var connection = new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString();
+        await using (var db = CreateContext(DatabaseProvider.Postgres, connection))
+        {
+            await DataServiceCollectionExtensions.MigrateAsync(db, TestContext.Current.CancellationToken);
+        }
+
+        return new TestDatabase(connection, null, name, server);
     }
 
     public static DatabaseProvider Provider =>
@@ -173,7 +200,7 @@ public sealed class TestDatabase : IAsyncDisposable
         if (postgresDatabase is not null)
         {
             NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(RequirePostgresServer(), $"DROP DATABASE IF EXISTS {postgresDatabase} WITH (FORCE)");
+            await ExecuteAsync(postgresServer ?? RequirePostgresServer(), $"DROP DATABASE IF EXISTS {postgresDatabase} WITH (FORCE)");
         }
     }
 }

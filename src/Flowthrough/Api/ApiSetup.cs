@@ -48,6 +48,7 @@ public static class ApiSetup
             ApiProblem.Describe(context.ProblemDetails, context.HttpContext, [new ApiError(error, null, detail)]);
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<StorageUnavailableHandler>();
         services.AddApiTokenAuthentication();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {

@@ -21,6 +21,10 @@ public static class DataServiceCollectionExtensions
         {
             services.AddDbContext<FlowthroughDbContext, PostgresFlowthroughDbContext>((provider, o) =>
                 o.UseNpgsql(options.ConnectionString).AddInterceptors(provider.GetServices<IInterceptor>()));
+
+            // One node's commits wake the others' workers (SQLite is one node: the in-process signal is enough).
+            services.AddSingleton<ClusterWakeUp>();
+            services.AddHostedService(provider => provider.GetRequiredService<ClusterWakeUp>());
         }
         else
         {

@@ -17,7 +17,7 @@ public static class EmailServiceCollectionExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<EmailOptions>, EmailOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<OutboxSignal>();
+        services.AddWorkSignal<OutboxSignal>();
         services.AddSingleton<IEmailSender>(provider =>
             provider.GetRequiredService<IOptions<EmailOptions>>().Value.Mode == EmailMode.Smtp
                 ? ActivatorUtilities.CreateInstance<SmtpEmailSender>(provider)

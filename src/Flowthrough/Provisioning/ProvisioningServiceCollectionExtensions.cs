@@ -9,7 +9,7 @@ public static class ProvisioningServiceCollectionExtensions
     {
         services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<ProvisioningSignal>();
+        services.AddWorkSignal<ProvisioningSignal>();
         services.AddSingleton<ProvisioningEngine>();
         services.AddSingleton<AttemptPlanner>();
         services.AddSingleton<TargetProvisioner>();

@@ -125,6 +125,12 @@ public static class ErrorCatalog
         "Enable the template (and its BroadWorks cluster) in Partner Hub, or use another template.",
         "Włącz szablon (i jego klaster BroadWorks) w Centrum partnerów albo użyj innego szablonu.");
 
+    public static readonly ErrorDefinition StorageUnavailable = new(1300, 503, RetryClass.Auto,
+        "The database is briefly unavailable; nothing was saved.",
+        "Baza danych jest chwilowo niedostępna; nic nie zostało zapisane.",
+        "Repeat the same request after the seconds in Retry-After; it is safe to repeat.",
+        "Powtórz to samo żądanie po liczbie sekund podanej w Retry-After; powtórzenie jest bezpieczne.");
+
     public static readonly ErrorDefinition UserIdInUse = new(10022, 409, RetryClass.Admin,
         "The BroadWorks UserID is already associated with an existing user",
         "Identyfikator użytkownika BroadWorks jest już powiązany z istniejącym użytkownikiem",
@@ -207,7 +213,7 @@ public static class ErrorCatalog
     [
         MissingParameter, InvalidSize, InvalidFormat, UnknownProvisioningId, IdempotencyKeyReused, Unauthorized,
         Forbidden, NotFound, InvalidState, Conflict, FlowThroughOff, BadProvisioningCredentials, TooManyFailures,
-        UnknownTemplate, TemplateDisabled, UserIdInUse, UserIdInOtherPartner, EmailInUse, CustomerInOtherPartner, CustomerMismatch,
+        UnknownTemplate, TemplateDisabled, StorageUnavailable, UserIdInUse, UserIdInOtherPartner, EmailInUse, CustomerInOtherPartner, CustomerMismatch,
         InternalError, IdentityUnavailable, EmailInOtherOrganization, OrganizationMissing, TemplateMissing,
         EmailInUseBySubscriber, TargetRejected, TargetUnauthorized,
     ];

@@ -32,7 +32,7 @@ public static class BulkJobsServiceCollectionExtensions
 {
     public static IServiceCollection AddBulkJobs(this IServiceCollection services)
     {
-        services.AddSingleton<BulkJobSignal>();
+        services.AddWorkSignal<BulkJobSignal>();
         services.AddSingleton<BulkJobRunner>();
         services.AddHostedService<BulkJobWorkers>();
         return services;

@@ -1,3 +1,4 @@
+using Flowthrough.Data;
 using Microsoft.Extensions.Options;
 
 namespace Flowthrough.Provisioning.Targets.Reconciliation;
@@ -27,7 +28,7 @@ public static class ReconciliationServiceCollectionExtensions
 {
     public static IServiceCollection AddReconciliation(this IServiceCollection services)
     {
-        services.AddSingleton<ReconciliationSignal>();
+        services.AddWorkSignal<ReconciliationSignal>();
         services.AddSingleton<ReconciliationRunner>();
         services.AddScoped<ReconciliationRepairs>();
         services.AddHostedService<ReconciliationWorker>();
