@@ -27,9 +27,9 @@ public sealed class BridgeAuthFuzzTests(FuzzHost host) : IClassFixture<FuzzHost>
         using var client = host.App.CreateClient((string?)null);
         var provisioningId = Gen.Frequency(
             (5, Gen.Constant(host.Partner.Template.ProvisioningId)),
-            (1, Fuzz.Text.Where(t => t.Length is > 0 and < 2000).Select(Fuzz.Escape)));
+            (1, Fuzz.Text.Where(t => t.Length is > 0 and < 2000).Select(Fuzz.PathSegment)));
         var before = await host.RowsAsync();
-        await Fuzz.CheckAsync("bridge Authorization header", 600, Header.Zip(provisioningId), async input =>
+        await Fuzz.CheckAsync("bridge Authorization header", 120, Header.Zip(provisioningId), async input =>
         {
             // Line breaks cannot travel in a header; everything else is sent as it is.
             var header = new string([.. Fuzz.ToWellFormed(input.Item1).Where(c => c is not ('\r' or '\n' or '\0'))]);

@@ -98,6 +98,12 @@ internal static class Fuzz
     /// <summary>Printable hostile text that survives an HTTP header or URL (percent-encoded where it goes).</summary>
     public static string Escape(string value) => Uri.EscapeDataString(ToWellFormed(value));
 
+    /// <summary>
+    /// A path segment: percent-encoded, without NUL (which no server takes in a path: Kestrel answers 400 and the
+    /// in-memory test client refuses to send it).
+    /// </summary>
+    public static string PathSegment(string value) => Escape(value.Replace("\0", "", StringComparison.Ordinal));
+
     /// <summary>Lone surrogates replaced, as any UTF-8 transport replaces them.</summary>
     public static string ToWellFormed(string value) => Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(value));
 

@@ -1,5 +1,6 @@
 using System.Text;
 using AngleSharp;
+using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using FsCheck;
 using FsCheck.Fluent;
@@ -61,7 +62,17 @@ internal static class HostileForms
                 }
             }
 
-            forms.Add(new(page, action, method, form.Enctype == "multipart/form-data", fields));
+            var multipart = form.Enctype == "multipart/form-data";
+            forms.Add(new(page, action, method, multipart, fields));
+            // A button with its own formaction (asp-page-handler on a button) submits the same fields elsewhere.
+            foreach (var button in form.QuerySelectorAll("button[formaction], input[formaction]"))
+            {
+                var other = new Uri(url, button.GetAttribute("formaction")!).PathAndQuery;
+                if (!skip(other))
+                {
+                    forms.Add(new(page, other, "POST", multipart, fields));
+                }
+            }
         }
 
         return forms;
