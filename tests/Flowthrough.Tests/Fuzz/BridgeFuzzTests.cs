@@ -95,4 +95,18 @@ public sealed class BridgeFuzzTests(FuzzHost host) : IClassFixture<FuzzHost>
         });
         await host.ShouldStillServeAsync();
     }
+
+    [Fact]
+    public async Task A_nul_character_in_a_field_is_refused_as_malformed_and_writes_nothing()
+    {
+        // PostgreSQL text cannot hold NUL: a name "a\u0000b" that passed validation would fail its insert as a 500.
+        using var bridge = host.Bridge();
+        var body = string.Join(",", ValidUser.Select(f => $"{HostileJson.Literal(f.Key)}:{(f.Key == "firstName" ? "\"a\\u0000b\"" : f.Value)}"));
+        var before = await host.RowsAsync();
+        var (status, text) = await FuzzHost.SendAsync(bridge,
+            new HttpRequestMessage(HttpMethod.Post, Users) { Content = FuzzHost.Json(System.Text.Encoding.UTF8.GetBytes("{" + body + "}")) }, body);
+        status.Should().Be(400, text);
+        text.Should().Contain("NUL");
+        (await host.RowsAsync()).Should().Be(before);
+    }
 }

@@ -118,4 +118,22 @@ public sealed class FormFuzzTests(FuzzHost host) : IClassFixture<FuzzHost>
             TestContext.Current.CancellationToken);
         ((int)get.StatusCode).Should().BeLessThan(500);
     }
+
+    [Fact]
+    public async Task A_nul_in_a_query_or_form_value_is_refused_as_malformed()
+    {
+        // Before: on PostgreSQL the User Status search for "a%00b" failed its statement (22021: text cannot hold
+        // NUL) and answered 500; SQLite stored and compared it. Now both refuse the request as malformed.
+        var admin = await HubFixture.AddAdminAsync(host.App, host.Partner, PartnerAdminRole.FullAdmin);
+        var browser = await SignInAsync(host.App, admin);
+        using var search = await browser.Client.GetAsync(new Uri($"/partner/templates/{host.Partner.Template.Id}/users?q=a%00b", UriKind.Relative),
+            TestContext.Current.CancellationToken);
+        ((int)search.StatusCode).Should().Be(400);
+        var form = (await HostileForms.ReadAsync(browser.Client, $"/partner/templates/{host.Partner.Template.Id}/edit", Skip))
+            .First(f => f.Method == "POST");
+        var values = form.Fields.Select(f => new KeyValuePair<string, string>(f.Name,
+            f.Name == HostileForms.Antiforgery ? f.Value : f.Value + "\0")).ToList();
+        using var post = await browser.Client.SendAsync(HostileForms.Request(form, values, []), TestContext.Current.CancellationToken);
+        ((int)post.StatusCode).Should().Be(400);
+    }
 }

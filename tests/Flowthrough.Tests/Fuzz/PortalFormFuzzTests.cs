@@ -13,7 +13,14 @@ public sealed class PortalFuzzHost : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Portal = await PortalFixture.StartAsync(settings: new Dictionary<string, string?> { ["LoginThrottle:MaxFailures"] = "1000" });
+        // Lockouts out of reach, and sign-in checks given time: a loaded CI machine must not turn the one real
+        // sign-in into "BroadWorks unavailable".
+        Portal = await PortalFixture.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["LoginThrottle:MaxFailures"] = "1000",
+            ["BroadWorks:Xsi:AttemptTimeout"] = "00:00:05",
+            ["BroadWorks:Xsi:TotalTimeout"] = "00:00:20",
+        });
         Partner = await Portal.TemplateAsync();
     }
 
