@@ -5,6 +5,7 @@ using System.Text.Unicode;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Options;
 
 namespace Flowthrough.Activation;
@@ -34,7 +35,13 @@ public static class PortalSetup
             // Pages live in their feature folders (Activation/, Dev/), not under Pages/.
             o.RootDirectory = "/";
             o.Conventions.AuthorizePage("/Activation/Me", Policy);
-        }).AddViewLocalization();
+        }).AddViewLocalization().AddMvcOptions(o =>
+        {
+            // No page posts jQuery-style keys (a[b][c]); their parser throws on a key like "a[b" (fuzzing found it),
+            // turning any hostile form field name into a 500. Plain form and query binding still read Emails[id].
+            o.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
+            o.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
+        });
         services.AddAuthentication().AddCookie(Scheme, o =>
         {
             o.Cookie.Name = "flowthrough.portal";

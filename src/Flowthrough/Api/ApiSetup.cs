@@ -1,3 +1,4 @@
+using Flowthrough.Security;
 using System.Text.Json.Serialization;
 using Flowthrough.Subscribers;
 using Microsoft.AspNetCore.Diagnostics;
@@ -78,6 +79,7 @@ public static class ApiSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseNulCharacterGuard();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -39,6 +39,11 @@ public static class JsonBody
             return new(null, hash, new ApiError(ErrorCatalog.InvalidFormat, null, "The request body is empty; send a JSON object."));
         }
 
+        if (HoldsNul(bytes))
+        {
+            return new(null, hash, new ApiError(ErrorCatalog.InvalidFormat, null, "The request body holds a NUL character (\\u0000)."));
+        }
+
         var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         try
         {
@@ -57,6 +62,32 @@ public static class JsonBody
                 : $"The field {field} does not have the expected JSON type.";
             return new(null, hash, new ApiError(ErrorCatalog.InvalidFormat, field, detail));
         }
+    }
+
+    /// <summary>
+    /// Whether a string in the body unescapes to a NUL character: PostgreSQL text cannot hold one, so such a value would
+    /// fail its statement as a 500 after validation let it through. Malformed JSON is left for the deserializer to report.
+    /// </summary>
+    private static bool HoldsNul(byte[] bytes)
+    {
+        var reader = new Utf8JsonReader(bytes);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped
+                    && reader.GetString()!.Contains('\0', StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+
+        return false;
     }
 
     private static JsonBody<T> Failed<T>(ApiError error)

@@ -71,6 +71,12 @@ public sealed partial class XsiActionsClient(HttpClient http, ILogger<XsiActions
 {
     private static readonly XNamespace Xsi = "http://schema.broadsoft.com/xsi";
 
+    /// <summary>A profile is a few kilobytes; an answer far beyond it is refused unread (as "unavailable").</summary>
+    public const int MaxProfileBytes = 1024 * 1024;
+
+    // The XSP's answer is parsed like an AS's: no DTD, no entities, bounded size and depth.
+    private static readonly XmlReaderSettings ReaderSettings = SafeXml.Settings(MaxProfileBytes);
+
     public async Task<XsiLoginResult> GetProfileAsync(string xsiActionsUrl, string userId, string password,
         CancellationToken cancellationToken)
     {
@@ -129,7 +135,7 @@ public sealed partial class XsiActionsClient(HttpClient http, ILogger<XsiActions
         XDocument document;
         try
         {
-            document = XDocument.Parse(xml);
+            document = SafeXml.Load(() => XmlReader.Create(new StringReader(xml), ReaderSettings));
         }
         catch (XmlException)
         {
@@ -172,7 +178,11 @@ public static class BroadWorksServiceCollectionExtensions
     {
         services.AddOptions<XsiOptions>().BindConfiguration(XsiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Clusters.ClusterSecrets>();
-        services.AddHttpClient<XsiActionsClient>(client => client.Timeout = Timeout.InfiniteTimeSpan)
+        services.AddHttpClient<XsiActionsClient>(client =>
+            {
+                client.Timeout = Timeout.InfiniteTimeSpan;
+                client.MaxResponseContentBufferSize = XsiActionsClient.MaxProfileBytes;
+            })
             .DialThroughOutboundGuard()
             .AddResilienceHandler("xsi-actions", (pipeline, context) =>
             {

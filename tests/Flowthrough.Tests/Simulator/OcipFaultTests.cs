@@ -34,7 +34,8 @@ public sealed class OcipFaultTests
         var watch = Stopwatch.StartNew();
         var answer = OcipWire.Single(await connection.ExchangeAsync("authentication-request.php.xml"));
 
-        watch.ElapsedMilliseconds.Should().BeGreaterThanOrEqualTo(300);
+        // Timers fire up to a tick (~15 ms) early against the stopwatch: 298 ms was seen for 300 ms on a loaded machine.
+        watch.ElapsedMilliseconds.Should().BeGreaterThanOrEqualTo(250);
         OcipWire.Type(answer).Should().Be("AuthenticationResponse");
     }
 

@@ -18,14 +18,9 @@ internal static class OcipDocument
 
     public const string Declaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
 
-    // No DTDs, no external resources: an AS (or anything posing as one) cannot make the parser fetch or expand.
-    private static readonly XmlReaderSettings ReaderSettings = new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        MaxCharactersInDocument = MaxDocumentBytes,
-        IgnoreProcessingInstructions = true,
-    };
+    // No DTDs, no external resources, bounded depth: an AS (or anything posing as one) cannot make the parser fetch,
+    // expand or recurse.
+    private static readonly XmlReaderSettings ReaderSettings = SafeXml.Settings(MaxDocumentBytes);
 
     /// <summary>
     /// A request document. Each element of <paramref name="commands"/> is named after its command type
@@ -48,31 +43,21 @@ internal static class OcipDocument
     public static byte[] ToBytes(XDocument document) => Encoding.UTF8.GetBytes(ToText(document));
 
     /// <summary>Reads a document from bytes; the XML declaration's encoding (UTF-8, ISO-8859-1) is honoured.</summary>
-    public static XDocument Parse(byte[] bytes)
-    {
-        using var stream = new MemoryStream(bytes, writable: false);
-        return Load(XmlReader.Create(stream, ReaderSettings));
-    }
+    public static XDocument Parse(byte[] bytes) =>
+        Load(() => XmlReader.Create(new MemoryStream(bytes, writable: false), ReaderSettings));
 
     /// <summary>Reads a document already decoded to text (the SOAP transport's payload).</summary>
-    public static XDocument Parse(string text)
-    {
-        using var reader = new StringReader(text);
-        return Load(XmlReader.Create(reader, ReaderSettings));
-    }
+    public static XDocument Parse(string text) => Load(() => XmlReader.Create(new StringReader(text), ReaderSettings));
 
-    private static XDocument Load(XmlReader reader)
+    private static XDocument Load(Func<XmlReader> open)
     {
-        using (reader)
+        try
         {
-            try
-            {
-                return XDocument.Load(reader);
-            }
-            catch (XmlException e)
-            {
-                throw new OcipProtocolException($"The AS answered a document that is not valid XML: {e.Message}", e);
-            }
+            return SafeXml.Load(open);
+        }
+        catch (XmlException e)
+        {
+            throw new OcipProtocolException($"The AS answered a document that is not valid XML: {e.Message}", e);
         }
     }
 

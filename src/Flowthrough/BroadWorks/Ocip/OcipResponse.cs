@@ -63,10 +63,13 @@ public sealed partial class OcipResponse
             return code;
         }
 
+        // ASCII digits only, and parsed without throwing: an AS's summary is untrusted text.
         var match = ErrorInSummary().Match(summary);
-        return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+        return match.Success && int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var inSummary)
+            ? inSummary
+            : null;
     }
 
-    [GeneratedRegex(@"^\s*\[Error (\d+)\]")]
+    [GeneratedRegex(@"^\s*\[Error ([0-9]+)\]")]
     private static partial Regex ErrorInSummary();
 }

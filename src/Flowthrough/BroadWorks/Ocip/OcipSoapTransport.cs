@@ -89,15 +89,16 @@ internal sealed class OcipSoapTransport : IOcipTransport
                     $"{endpoint.Address} answered HTTP {(int)response.StatusCode}{Fault(body)}.");
             }
 
-            return OcipDocument.Parse(Payload(body));
+            return OcipDocument.Parse(Payload(body, endpoint.Address));
         }
     }
 
-    private string Payload(string body)
+    /// <summary>The OCI document the SOAP answer carries as text.</summary>
+    internal static string Payload(string body, string address)
     {
         var envelope = OcipDocument.Parse(body);
         var payload = envelope.Descendants().FirstOrDefault(e => e.Name.LocalName == "processOCIMessageReturn")
-            ?? throw new OcipProtocolException($"The SOAP answer from {endpoint.Address} has no processOCIMessageReturn.");
+            ?? throw new OcipProtocolException($"The SOAP answer from {address} has no processOCIMessageReturn.");
         return payload.Value;
     }
 
