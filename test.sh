@@ -133,6 +133,15 @@ dotnet restore Flowthrough.slnx
 log "Building (Release)"
 dotnet build Flowthrough.slnx -c Release --no-restore
 
+# The restore already audits every package (NuGetAudit, Directory.Build.props); this says so in the log, and
+# fails the run on any known vulnerable package, direct or transitive.
+log "Checking packages for known vulnerabilities"
+vulnerable=$(dotnet list Flowthrough.slnx package --vulnerable --include-transitive 2>&1) || die "dotnet list package --vulnerable failed: $vulnerable"
+if grep -q "has the following vulnerable packages" <<<"$vulnerable"; then
+  printf '%s\n' "$vulnerable" >&2
+  die "a package has a known vulnerability"
+fi
+
 # ---------------------------------------------------------------------------------------------
 # 4. Test on each provider. A failing run does not stop the next one; the summary says which.
 # ---------------------------------------------------------------------------------------------
