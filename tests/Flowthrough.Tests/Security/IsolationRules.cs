@@ -71,14 +71,21 @@ internal static class IsolationRules
     /// <item>the bridge (<c>/bridge/{provisioningId}</c>): 401, since B's provisioning account is not A's template's;</item>
     /// <item>an ID only in the query or form of a route whose own IDs are B's (a filter, a form field, a handler's
     /// argument): 404, or B's own page (200) or a redirect back to it (302/303); a REST API body: any 4xx;</item>
+    /// <item>a route whose parameters name no partner (<see cref="NotIds"/>): any answer below 500;</item>
     /// <item>always: below 500, none of A's markers in the body or the Location, and no row of A's changed.</item>
     /// </list>
     /// </summary>
-    public static string? Violation(RouteCase route, bool idInRoute, int status)
+    public static string? Violation(RouteCase route, bool hasIds, bool idInRoute, int status)
     {
         if (status >= 500)
         {
             return $"answered {status}";
+        }
+
+        if (!hasIds)
+        {
+            // Only parameters that name no partner (NotIds): the route is public or checks its own secret.
+            return null;
         }
 
         if (route.Pattern.StartsWith("/bridge/", StringComparison.Ordinal))

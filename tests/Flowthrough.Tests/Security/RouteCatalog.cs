@@ -43,7 +43,8 @@ internal static class RouteCatalog
         var endpoints = source.Endpoints.OfType<RouteEndpoint>().ToList();
         foreach (var endpoint in endpoints)
         {
-            var pattern = endpoint.RoutePattern.RawText ?? "";
+            // Razor page templates are kept without their leading slash; one form for both kinds.
+            var pattern = "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/');
             var routeParameters = endpoint.RoutePattern.Parameters.Select(p => p.Name).ToList();
             var page = endpoint.Metadata.GetMetadata<PageActionDescriptor>();
             if (page is null)

@@ -11,7 +11,7 @@ namespace Flowthrough.Tests.Security;
 /// </summary>
 public sealed partial class TenantIsolationTests(ITestOutputHelper output)
 {
-    private sealed record Variant(string Path, IReadOnlyList<KeyValuePair<string, string>> Fields, bool IdInRoute, bool AllA);
+    private sealed record Variant(string Path, IReadOnlyList<KeyValuePair<string, string>> Fields, bool IdInRoute, bool AllA, bool HasIds);
 
     /// <summary>REST API requests whose IDs travel in the query or the body, and the answers allowed.</summary>
     private static readonly Dictionary<string, (Func<PartnerIds, string> Query, Func<PartnerIds, string>? Body, int[] Allowed)> ApiRequests = new()
@@ -66,7 +66,7 @@ public sealed partial class TenantIsolationTests(ITestOutputHelper output)
                 var key = $"{route.Method} {route.Pattern.TrimEnd('/')}";
                 var violation = !route.IsPage && ApiRequests.TryGetValue(key, out var api)
                     ? api.Allowed.Contains(status) ? null : $"answered {status}, not {string.Join(" or ", api.Allowed)}"
-                    : IsolationRules.Violation(route, variant.IdInRoute, status);
+                    : IsolationRules.Violation(route, variant.HasIds, variant.IdInRoute, status);
                 var seen = a.Markers.Where(m => body.Contains(m, StringComparison.OrdinalIgnoreCase)
                     || (response.Headers.Location?.ToString().Contains(m, StringComparison.OrdinalIgnoreCase) ?? false)).ToList();
                 if (seen.Count > 0)
@@ -170,7 +170,7 @@ public sealed partial class TenantIsolationTests(ITestOutputHelper output)
                 fields.Add(id.Input.IsDictionary ? new($"{id.Name}[{value}]", "intruder@example.com") : new(id.Name, value));
             }
 
-            return new Variant(path.StartsWith('/') ? path : "/" + path, fields, idInRoute, owner.All(o => o == a));
+            return new Variant(path.StartsWith('/') ? path : "/" + path, fields, idInRoute, owner.All(o => o == a), ids.Count > 0);
         })];
     }
 
