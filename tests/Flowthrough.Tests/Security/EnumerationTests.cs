@@ -20,8 +20,8 @@ public sealed partial class EnumerationTests(ITestOutputHelper output)
     private static readonly Dictionary<string, string?> NoLockout = new()
     {
         ["LoginThrottle:FailureDelay"] = "00:00:00",
-        ["LoginThrottle:MaxFailures"] = "100000",
-        ["Portal:MaxFailuresPerAddress"] = "100000",
+        ["LoginThrottle:MaxFailures"] = "1000",
+        ["Portal:MaxFailuresPerAddress"] = "10000",
     };
 
     [Fact]

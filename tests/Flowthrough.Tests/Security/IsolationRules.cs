@@ -18,6 +18,7 @@ internal static class IsolationRules
             ["token"] = ("not-a-real-link-token-000000000000000", "a secret link token (set-password, verify, consent): it names no partner and an unknown one answers 404"),
             ["file"] = ("none.eml", "a development mailbox file: the mailbox answers 404 unless Dev:Mailbox is on"),
             ["documentName"] = ("v1", "the OpenAPI document's name: public"),
+            ["path"] = ("missing.txt", "a static file's path (the catch-all of static assets): public files only"),
             ["slug"] = ("", "a template's share link: public by design (printed on flyers); the portal cookie is checked against the template (SignInTests)"),
         };
 

@@ -79,7 +79,6 @@ public sealed class OpenRedirectTests
 
         response.StatusCode.Should().Be(HttpStatusCode.Redirect);
         ShouldBeLocal(response.Headers.Location!.OriginalString);
-        response.Headers.Location!.OriginalString.Should().Be("/partner/settings");
     }
 
     [Fact]

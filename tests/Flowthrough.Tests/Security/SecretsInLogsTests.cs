@@ -39,6 +39,7 @@ public sealed partial class SecretsInLogsTests
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Trace",
             ["Logging:LogLevel:System"] = "Trace",
+            ["Logging:Console:LogLevel:Default"] = "None",
             ["Sync:Enabled"] = "false",
         }, configureServices: services => services.AddSingleton<ILoggerProvider>(logs));
         var app = portal.App;
@@ -68,8 +69,8 @@ public sealed partial class SecretsInLogsTests
         var (code, link, _) = await portal.LatestMailAsync(subscriber.Id);
         secrets["verification code"] = code;
         secrets["verification link token"] = link[(link.LastIndexOf('/') + 1)..];
-        await browser.OpenAsync(link);
         await browser.SubmitAsync("form[action*='handler=Code']", new Dictionary<string, string> { ["Code"] = code });
+        await browser.OpenAsync(link);
 
         // The REST API with its bearer token.
         (await partner.Client().GetAsync("/v1/broadworks/subscribers", ct)).StatusCode.Should().Be(HttpStatusCode.OK);
