@@ -192,7 +192,7 @@ public sealed partial class TenantIsolationTests(ITestOutputHelper output)
         if (route.Pattern.StartsWith("/bridge/", StringComparison.Ordinal))
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TwoPartners.BridgeAccount}:{TwoPartners.BridgePassword}")));
+                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TwoPartners.BridgeAccount}:{b.BridgePassword}")));
         }
         else if (!route.IsPage)
         {

@@ -40,6 +40,7 @@ internal sealed record PartnerIds(
     Guid MappingId,
     Guid OtherAdminId,
     Guid TokenId,
+    string BridgePassword,
     IReadOnlyList<string> Markers)
 {
     public Guid TemplateId => Partner.Template.Id;
@@ -63,17 +64,18 @@ internal sealed record PartnerIds(
 internal static class TwoPartners
 {
     public const string BridgeAccount = "bw-bridge";
-    public const string BridgePassword = "Bridge-Password-2026!";
 
     public static async Task<PartnerIds> SeedAsync(FlowthroughApplication app, string label)
     {
         ArgumentNullException.ThrowIfNull(app);
         var tag = $"{label}{Guid.NewGuid():N}"[..12];
+        // Each partner's own bridge password: the same account name on both, so only the password tells them apart.
+        var bridgePassword = $"Bridge-{tag}!";
         var partner = await app.CreatePartnerAsync(t =>
         {
             t.Name = $"Template {tag}";
             t.ProvisioningAccountName = BridgeAccount;
-            t.ProvisioningPasswordHash = new PasswordHasher<OnboardingTemplate>().HashPassword(t, BridgePassword);
+            t.ProvisioningPasswordHash = new PasswordHasher<OnboardingTemplate>().HashPassword(t, bridgePassword);
         });
         var admin = await HubFixture.AddAdminAsync(app, partner, PartnerAdminRole.FullAdmin);
         var other = await HubFixture.AddAdminAsync(app, partner, PartnerAdminRole.ReadOnly);
@@ -116,7 +118,7 @@ internal static class TwoPartners
         var tokenId = await db.ApiTokens.Where(t => t.PartnerId == partnerId && t.Name == "rw").Select(t => t.Id).SingleAsync(ct);
 
         return new PartnerIds(partner, admin, subscriber.Id, subscriber.UserId, cluster.Id, target.Id, customer.Id, job.Id,
-            run.Id, item.Id, mapping.Id, other.Id, tokenId,
+            run.Id, item.Id, mapping.Id, other.Id, tokenId, bridgePassword,
             [partner.Template.Name, cluster.Name, target.Name, subscriber.UserId, subscriber.FirstName, subscriber.LastName,
                 customer.Name, mapping.ServiceProviderId, item.UserName, admin.Email, other.Email]);
     }
