@@ -67,7 +67,10 @@ public sealed partial class TenantIsolationTests(ITestOutputHelper output)
                 var violation = !route.IsPage && ApiRequests.TryGetValue(key, out var api)
                     ? api.Allowed.Contains(status) ? null : $"answered {status}, not {string.Join(" or ", api.Allowed)}"
                     : IsolationRules.Violation(route, variant.HasIds, variant.IdInRoute, status);
-                var seen = a.Markers.Where(m => body.Contains(m, StringComparison.OrdinalIgnoreCase)
+                // What the request itself carried may be echoed (a problem's "instance" is its path): that is not A's data.
+                var sent = Uri.UnescapeDataString(request.RequestUri!.ToString());
+                var seen = a.Markers.Where(m => !sent.Contains(m, StringComparison.OrdinalIgnoreCase))
+                    .Where(m => body.Contains(m, StringComparison.OrdinalIgnoreCase)
                     || (response.Headers.Location?.ToString().Contains(m, StringComparison.OrdinalIgnoreCase) ?? false)).ToList();
                 if (seen.Count > 0)
                 {
