@@ -68,8 +68,8 @@ public sealed partial class TenantIsolationTests(ITestOutputHelper output)
                     ? api.Allowed.Contains(status) ? null : $"answered {status}, not {string.Join(" or ", api.Allowed)}"
                     : IsolationRules.Violation(route, variant.HasIds, variant.IdInRoute, status);
                 // What the request itself carried may be echoed (a problem's "instance" is its path): that is not A's data.
-                var sent = Uri.UnescapeDataString(request.RequestUri!.ToString());
-                var seen = a.Markers.Where(m => !sent.Contains(m, StringComparison.OrdinalIgnoreCase))
+                var carried = Uri.UnescapeDataString(request.RequestUri!.ToString());
+                var seen = a.Markers.Where(m => !carried.Contains(m, StringComparison.OrdinalIgnoreCase))
                     .Where(m => body.Contains(m, StringComparison.OrdinalIgnoreCase)
                     || (response.Headers.Location?.ToString().Contains(m, StringComparison.OrdinalIgnoreCase) ?? false)).ToList();
                 if (seen.Count > 0)
