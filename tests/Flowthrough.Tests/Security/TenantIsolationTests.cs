@@ -66,7 +66,7 @@ public sealed partial class TenantIsolationTests(ITestOutputHelper output)
                 var key = $"{route.Method} {route.Pattern.TrimEnd('/')}";
                 var violation = !route.IsPage && ApiRequests.TryGetValue(key, out var api)
                     ? api.Allowed.Contains(status) ? null : $"answered {status}, not {string.Join(" or ", api.Allowed)}"
-                    : IsolationRules.Violation(route, variant.HasIds, variant.IdInRoute, status);
+                    : IsolationRules.Violation(route, variant.HasIds, variant.IdInRoute, status, variant.AllA);
                 // What the request itself carried may be echoed (a problem's "instance" is its path): that is not A's data.
                 var carried = Uri.UnescapeDataString(request.RequestUri!.ToString());
                 var seen = a.Markers.Where(m => !carried.Contains(m, StringComparison.OrdinalIgnoreCase))
