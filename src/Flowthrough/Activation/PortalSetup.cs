@@ -101,9 +101,10 @@ public static class PortalSetup
         context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
             CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
             new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
-        // Only a local path: the switch must not become an open redirect.
+        // Only a local path: the switch must not become an open redirect. Control characters too are refused, as
+        // LocalRedirect's own check does (a browser drops "/\t/host" to "//host"; LocalRedirect would throw, a 500).
         var target = returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) ? returnUrl : "/";
+            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) && !returnUrl.Any(char.IsControl) ? returnUrl : "/";
         return Results.LocalRedirect(target);
     }
 

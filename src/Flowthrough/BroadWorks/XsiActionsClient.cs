@@ -184,6 +184,9 @@ public static class BroadWorksServiceCollectionExtensions
                 client.MaxResponseContentBufferSize = XsiActionsClient.MaxProfileBytes;
             })
             .DialThroughOutboundGuard()
+            // The factory's request loggers put every header, the subscriber's Basic password too, unredacted into
+            // their log state at Trace (only the message text is redacted): this client logs its own outcomes instead.
+            .RemoveAllLoggers()
             .AddResilienceHandler("xsi-actions", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<XsiOptions>>().Value;

@@ -250,7 +250,8 @@ public sealed class AdminAccounts(
     public async Task<PartnerAdmin?> VerifyAsync(string email, string password, CancellationToken cancellationToken)
     {
         var admin = await db.PartnerAdmins.AsNoTracking().FirstOrDefaultAsync(a => a.Email == email, cancellationToken);
-        return admin is not null && AdminPassword.Verify(admin, password) ? admin : null;
+        // Checked even for an unknown email (against nobody's hash): the same work and time as a wrong password.
+        return AdminPassword.Verify(admin, password) ? admin : null;
     }
 
     public Task RecordSignInAsync(Guid adminId, CancellationToken cancellationToken)

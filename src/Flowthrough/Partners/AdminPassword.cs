@@ -21,6 +21,12 @@ public static class AdminPassword
 
     private static readonly PasswordHasher<PartnerAdmin> Hasher = new();
 
+    /// <summary>Nobody's account: stands in for an unknown email or a pending admin (see <see cref="Verify"/>).</summary>
+    private static readonly PartnerAdmin Nobody = new() { Email = "" };
+
+    /// <summary>The hash of a random password, made once with the same hasher and settings as every real one.</summary>
+    private static readonly string NobodysHash = Hasher.HashPassword(Nobody, Guid.NewGuid().ToString("N"));
+
     public static PasswordProblem Check(string? password, string email)
     {
         ArgumentNullException.ThrowIfNull(email);
@@ -42,11 +48,18 @@ public static class AdminPassword
 
     public static string Hash(PartnerAdmin admin, string password) => Hasher.HashPassword(admin, password);
 
-    /// <summary>False for a pending admin (no password yet) as for a wrong password.</summary>
-    public static bool Verify(PartnerAdmin admin, string password)
+    /// <summary>
+    /// False for an unknown email (<paramref name="admin"/> null) or a pending admin (no password yet) as for a wrong
+    /// password, after the same PBKDF2 work: a sign-in must not tell, by answering sooner, that an email has no account.
+    /// </summary>
+    public static bool Verify(PartnerAdmin? admin, string password)
     {
-        ArgumentNullException.ThrowIfNull(admin);
-        return admin.PasswordHash is { } hash
-            && Hasher.VerifyHashedPassword(admin, hash, password) != PasswordVerificationResult.Failed;
+        if (admin?.PasswordHash is not { } hash)
+        {
+            _ = Hasher.VerifyHashedPassword(Nobody, NobodysHash, password);
+            return false;
+        }
+
+        return Hasher.VerifyHashedPassword(admin, hash, password) != PasswordVerificationResult.Failed;
     }
 }

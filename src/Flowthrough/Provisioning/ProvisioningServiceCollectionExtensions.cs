@@ -27,7 +27,8 @@ public static class ProvisioningServiceCollectionExtensions
         {
             client.Timeout = Timeout.InfiniteTimeSpan; // Each target's own timeout applies per request.
             client.DefaultRequestHeaders.UserAgent.ParseAdd("Flowthrough/1.0 (+SCIM 2.0 provisioning)");
-        }).DialThroughOutboundGuard();
+        }).DialThroughOutboundGuard()
+            .RemoveAllLoggers(); // Its Trace log state would hold the target's bearer token unredacted (see AddBroadWorks).
         services.AddScoped<ConsentMail>();
         services.AddHostedService<ProvisioningWorkers>();
         return services;

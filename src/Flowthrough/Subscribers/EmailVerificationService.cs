@@ -200,11 +200,14 @@ public sealed class EmailVerificationService(
             return new CodeResult(CodeOutcome.TooManyAttempts);
         }
 
-        var attempts = verification.Attempts + 1;
         var expected = Encoding.ASCII.GetBytes(verification.CodeHash ?? "");
         var actual = Encoding.ASCII.GetBytes(CodeHash(verification.Id, new string(code.Where(char.IsDigit).ToArray())));
         if (!CryptographicOperations.FixedTimeEquals(expected, actual))
         {
+            // The count as stored now, not the one read before: guesses arriving together each see the others' tries,
+            // so that no answer promises more attempts than are left.
+            var attempts = await db.EmailVerifications.AsNoTracking().Where(v => v.Id == verification.Id)
+                .Select(v => v.Attempts).FirstAsync(cancellationToken);
             subscriber.RecordCodeFailed(attempts, Actors.Subscriber, now);
             await db.SaveChangesAsync(cancellationToken);
             return attempts >= max ? new CodeResult(CodeOutcome.TooManyAttempts) : new CodeResult(CodeOutcome.Wrong, max - attempts);

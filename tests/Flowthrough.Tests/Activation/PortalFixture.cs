@@ -36,7 +36,8 @@ public sealed partial class PortalFixture : IAsyncDisposable
 
     public string XsiUrl => new Uri(Simulator.Client.BaseAddress!, "/com.broadsoft.xsi-actions").ToString();
 
-    public static async Task<PortalFixture> StartAsync(bool fakeTime = false, IDictionary<string, string?>? settings = null)
+    public static async Task<PortalFixture> StartAsync(bool fakeTime = false, IDictionary<string, string?>? settings = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null)
     {
         var overrides = new Dictionary<string, string?>
         {
@@ -52,7 +53,7 @@ public sealed partial class PortalFixture : IAsyncDisposable
             overrides[key] = value;
         }
 
-        var app = await FlowthroughApplication.CreateAsync(overrides, fakeTime);
+        var app = await FlowthroughApplication.CreateAsync(overrides, fakeTime, configureServices);
         return new PortalFixture(app, await SimulatorHost.StartAsync());
     }
 

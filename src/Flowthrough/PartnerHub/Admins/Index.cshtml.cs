@@ -121,7 +121,8 @@ public sealed class IndexModel(
     /// <summary>The status line for a guarded change: done, unchanged, refused for the last full admin, or gone.</summary>
     internal async Task<string?> MessageAsync(AdminChange outcome, Guid id, PartnerAdmin? changed, Func<PartnerAdmin, string> done)
     {
-        var email = changed?.Email ?? await db.PartnerAdmins.Where(a => a.Id == id).Select(a => a.Email)
+        var partnerId = User.PartnerId();
+        var email = changed?.Email ?? await db.PartnerAdmins.Where(a => a.Id == id && a.PartnerId == partnerId).Select(a => a.Email)
             .FirstOrDefaultAsync(HttpContext.RequestAborted);
         return outcome switch
         {

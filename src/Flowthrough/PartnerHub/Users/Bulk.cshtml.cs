@@ -150,8 +150,9 @@ public sealed class BulkModel(FlowthroughDbContext db, SubscriberOperations oper
             }
             catch (DbUpdateException e) when (e.IsUniqueViolation())
             {
-                // The same confirmation, submitted twice at once: the other request started the job.
-                return (await JobPageIfStartedAsync(jobId))!;
+                // The same confirmation, submitted twice at once: the other request started the job. A job id that
+                // another partner's job holds (a forged form) is not this partner's: not found.
+                return await JobPageIfStartedAsync(jobId) ?? NotFound();
             }
 
             jobSignal.Notify();
