@@ -111,8 +111,17 @@ public sealed partial class EnumerationTests(ITestOutputHelper output)
         var headers = string.Join("\n", response.Headers.Concat(response.Content.Headers)
             .Where(h => h.Key is not ("Date" or "Set-Cookie" or "Content-Length"))
             .OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => $"{h.Key}: {string.Join(",", h.Value)}"));
+        // A fresh nonce on every answer, by design, in the policy and on each script tag.
+        headers = CspNonce().Replace(headers, "'nonce-{nonce}'");
+        body = ScriptNonce().Replace(body, "nonce=\"{nonce}\"");
         return new Answer((int)response.StatusCode, headers, body, watch.Elapsed.TotalMilliseconds);
     }
+
+    [GeneratedRegex("'nonce-[^']+'")]
+    private static partial Regex CspNonce();
+
+    [GeneratedRegex("nonce=\"[^\"]*\"")]
+    private static partial Regex ScriptNonce();
 
     [GeneratedRegex("(?<name>name=\"__RequestVerificationToken\"[^>]*value=\")[^\"]*\"")]
     private static partial Regex AntiforgeryValue();

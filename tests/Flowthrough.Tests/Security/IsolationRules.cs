@@ -29,6 +29,9 @@ internal static class IsolationRules
         ["groupid"] = "a BroadWorks group name in a mapping form",
         ["clientid"] = "the SCIM target's OAuth client name",
         ["customerenterpriseid"] = "a BroadWorks enterprise name, filtered inside the caller's template",
+        ["sampleenterpriseid"] = "a BroadWorks enterprise name for a target's mapping preview",
+        ["sampleuserid"] = "a BroadWorks user ID for a target's mapping preview",
+        ["userid"] = "a BroadWorks user ID typed into a connection test of the caller's own cluster (echoed back as typed)",
     };
 
     /// <summary>The partner's value for an ID parameter or input; null when no rule knows it.</summary>
@@ -71,7 +74,8 @@ internal static class IsolationRules
     /// <item>an ID in the route of a page or of the REST API: 404;</item>
     /// <item>the bridge (<c>/bridge/{provisioningId}</c>): 401, since B's provisioning account is not A's template's;</item>
     /// <item>an ID only in the query or form of a route whose own IDs are B's (a filter, a form field, a handler's
-    /// argument): 404, or B's own page (200) or a redirect back to it (302/303); a REST API body: any 4xx;</item>
+    /// argument): 404, or B's own page (200) or a redirect back to it (302/303), or 400 (a refused antiforgery token);
+    /// a REST API body: any 4xx;</item>
     /// <item>a route whose parameters name no partner (<see cref="NotIds"/>): any answer below 500;</item>
     /// <item>always: below 500, none of A's markers in the body or the Location, and no row of A's changed.</item>
     /// </list>
@@ -106,6 +110,8 @@ internal static class IsolationRules
             return status is >= 400 and < 500 ? null : $"answered {status}, not 4xx";
         }
 
-        return status is 200 or 302 or 303 or 404 ? null : $"answered {status}, not 404, 200 or a redirect";
+        // 400: a portal form posted to another template's page carries B's antiforgery token, which belongs to B's
+        // portal session there, so it is refused before any handler runs.
+        return status is 200 or 302 or 303 or 400 or 404 ? null : $"answered {status}, not 404, 400, 200 or a redirect";
     }
 }

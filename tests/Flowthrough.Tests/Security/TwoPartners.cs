@@ -166,7 +166,10 @@ internal static class TwoPartners
         await using var db = app.CreateDbContext();
         var rows = new List<string>();
         var all = typeof(TwoPartners).GetMethod(nameof(AllAsync), BindingFlags.NonPublic | BindingFlags.Static)!;
-        foreach (var type in db.Model.GetEntityTypes().Where(t => !t.IsOwned() && !t.HasSharedClrType)
+        // Failure counters are what a refused call is meant to write (keyed by template and address on the bridge):
+        // they slow the caller down and hold none of the partner's data.
+        foreach (var type in db.Model.GetEntityTypes()
+                     .Where(t => !t.IsOwned() && !t.HasSharedClrType && t.ClrType != typeof(Flowthrough.Security.LoginFailure))
                      .Select(t => t.ClrType).Distinct())
         {
             var list = await (Task<List<object>>)all.MakeGenericMethod(type).Invoke(null, [db])!;

@@ -53,12 +53,14 @@ public sealed class RemoveModel(FlowthroughDbContext db, AdminAccounts accounts,
                 StatusMessage = text["Removed", removed!.Email];
                 break;
             case AdminChange.LastFullAdmin:
-                var email = await db.PartnerAdmins.Where(a => a.Id == id).Select(a => a.Email).FirstOrDefaultAsync(HttpContext.RequestAborted);
+                var partnerId = User.PartnerId();
+                var email = await db.PartnerAdmins.Where(a => a.Id == id && a.PartnerId == partnerId).Select(a => a.Email)
+                    .FirstOrDefaultAsync(HttpContext.RequestAborted);
                 StatusMessage = text["LastFullAdmin", email ?? ""];
                 break;
             default:
-                StatusMessage = text["NotFound"];
-                break;
+                // No such admin of this partner (another partner's ID, or removed meanwhile): as the GET answers.
+                return NotFound();
         }
 
         return RedirectToPage("Index");
