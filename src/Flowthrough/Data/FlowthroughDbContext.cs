@@ -297,7 +297,7 @@ public class FlowthroughDbContext : DbContext, IDataProtectionKeyContext
         modelBuilder.Entity<Security.LoginFailure>(e =>
         {
             e.HasKey(f => f.Key);
-            e.Property(f => f.Key).HasMaxLength(300);
+            e.Property(f => f.Key).HasMaxLength(Security.LoginThrottle.MaxKeyLength);
         });
 
         modelBuilder.Entity<IdempotencyRecord>(e =>

@@ -51,6 +51,7 @@ public sealed class LoginThrottle(FlowthroughDbContext db, IOptions<LoginThrottl
     /// </summary>
     public async Task<TimeSpan?> LockedForCachedAsync(string key, CancellationToken cancellationToken)
     {
+        key = Stored(key);
         var cacheKey = CacheKey(key);
         if (!cache.TryGetValue(cacheKey, out DateTime? lockedUntil))
         {
@@ -65,9 +66,25 @@ public sealed class LoginThrottle(FlowthroughDbContext db, IOptions<LoginThrottl
 
     private static string CacheKey(string key) => "lockout:" + key;
 
+    /// <summary>The column holds <see cref="MaxKeyLength"/> characters.</summary>
+    public const int MaxKeyLength = 300;
+
+    /// <summary>
+    /// A key as stored: a key longer than the column (a user ID of any length can be typed into a sign-in form) keeps
+    /// its start and ends in the SHA-256 of the whole key, so it is still one key per typed value, never a database error.
+    /// </summary>
+    public static string Stored(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.Length <= MaxKeyLength
+            ? key
+            : $"{key[..200]}#{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))}";
+    }
+
     /// <summary>How long the key stays locked, or null when it may try.</summary>
     public async Task<TimeSpan?> LockedForAsync(string key, CancellationToken cancellationToken)
     {
+        key = Stored(key);
         var now = time.GetUtcNow().UtcDateTime;
         var lockedUntil = await db.Set<LoginFailure>().AsNoTracking().Where(f => f.Key == key)
             .Select(f => f.LockedUntil).FirstOrDefaultAsync(cancellationToken);
@@ -80,6 +97,7 @@ public sealed class LoginThrottle(FlowthroughDbContext db, IOptions<LoginThrottl
     /// </summary>
     public async Task<bool> RecordFailureAsync(string key, CancellationToken cancellationToken, int? maxFailures = null)
     {
+        key = Stored(key);
         var settings = options.Value;
         var now = time.GetUtcNow().UtcDateTime;
         try
@@ -100,6 +118,7 @@ public sealed class LoginThrottle(FlowthroughDbContext db, IOptions<LoginThrottl
 
     public async Task ResetAsync(string key, CancellationToken cancellationToken)
     {
+        key = Stored(key);
         await db.Set<LoginFailure>().Where(f => f.Key == key).ExecuteDeleteAsync(cancellationToken);
         cache.Remove(CacheKey(key));
     }

@@ -68,4 +68,24 @@ public sealed class LoginThrottleTests
         (await throttle.RecordFailureAsync("test:one", TestContext.Current.CancellationToken, maxFailures: 1))
             .Should().BeTrue();
     }
+
+    [Fact]
+    public async Task A_key_longer_than_the_column_is_counted_not_refused_by_the_database()
+    {
+        // Found by the portal form fuzzer on PostgreSQL: a 4,000-character user ID made the failure's key too long.
+        await using var app = await FlowthroughApplication.CreateAsync(Settings, fakeTime: true);
+        await using var scope = app.Services.CreateAsyncScope();
+        var throttle = scope.ServiceProvider.GetRequiredService<LoginThrottle>();
+        var key = "portal-user:" + new string('9', 4000);
+        var token = TestContext.Current.CancellationToken;
+        for (var i = 0; i < 4; i++)
+        {
+            (await throttle.RecordFailureAsync(key, token)).Should().BeFalse();
+        }
+
+        (await throttle.RecordFailureAsync(key, token)).Should().BeTrue();
+        (await throttle.LockedForAsync(key, token)).Should().NotBeNull();
+        (await throttle.LockedForAsync("portal-user:" + new string('9', 3999) + "8", token)).Should().BeNull("another value is another key");
+        LoginThrottle.Stored(key).Length.Should().BeLessThanOrEqualTo(LoginThrottle.MaxKeyLength);
+    }
 }
